@@ -28,11 +28,23 @@ final class Grams {
         }
     }
 
-    /** H_inf[i][j] = act.kernelInf(G[i][j]) (closed form, inputs clamped into [-1, 1]). */
+    /**
+     * H_inf[i][j] = act.kernelInf(G[i][j], c_ij) with the angle cosine c_ij = G[i][j] / sqrt(G[i][i] G[j][j])
+     * and c_ii = 1 exactly (closed form; cosines clamped into [-1, 1]).
+     */
     static double[] hInf(double[] g, int n, Activation act) {
         double[] h = new double[n * n];
-        for (int k = 0; k < n * n; k++) {
-            h[k] = act.kernelInf(g[k]);
+        double[] invNorm = new double[n];
+        for (int i = 0; i < n; i++) {
+            invNorm[i] = 1.0 / Math.sqrt(g[i * n + i]);
+        }
+        for (int i = 0; i < n; i++) {
+            h[i * n + i] = act.kernelInf(g[i * n + i], 1.0);
+            for (int j = i + 1; j < n; j++) {
+                double v = act.kernelInf(g[i * n + j], g[i * n + j] * invNorm[i] * invNorm[j]);
+                h[i * n + j] = v;
+                h[j * n + i] = v;
+            }
         }
         return h;
     }

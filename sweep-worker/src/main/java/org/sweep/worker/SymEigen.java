@@ -66,7 +66,7 @@ final class SymEigen {
     private int runInPlace(double[] a, int n, String jobz, String range, int il, int iu, double[] w, double[] z) {
         intW found = new intW(0);
         intW info = new intW(0);
-        double[] zz = z != null ? z : new double[1];
+        double[] zz = z != null ? z : new double[Math.max(1, n)]; // not referenced, but netlib checks n*ldz
         int ldz = z != null ? n : 1;
         int[] isuppz = new int[2 * Math.max(1, n)];
         double[] wq = new double[1];
