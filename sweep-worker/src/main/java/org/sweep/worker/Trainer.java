@@ -30,6 +30,9 @@ final class Trainer {
      *  about 1e-15 relative; 1e-9 leaves room for n-term sums without hiding any real violation. */
     static final double BOUND_TOL = 1e-9;
 
+    /** Largest array length this JVM allocates reliably. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     static final double FLOPS_FULL_EIGEN_WITH_VECTORS = 9.0;
     static final double FLOPS_TRIDIAGONAL = 4.0 / 3.0;
 
@@ -73,6 +76,13 @@ final class Trainer {
             throw new UnsupportedOperationException("not supported yet: loss=" + spec.loss() + " (supported: square)");
         }
         Activation.parse(spec.activation());
+        long n = spec.n();
+        long m = spec.width();
+        long d = spec.d();
+        if (n * n > MAX_ARRAY || n * m > MAX_ARRAY || m * d > MAX_ARRAY || n * d > MAX_ARRAY) {
+            throw new IllegalArgumentException("n = " + n + ", width = " + m + ", d = " + d
+                    + ": an n x n, n x width, width x d or n x d array exceeds the Java array limit " + MAX_ARRAY);
+        }
         if (spec.batchSize() != 0) {
             throw new UnsupportedOperationException("not supported yet: batch_size=" + spec.batchSize()
                     + " (supported: 0, full batch)");
@@ -204,7 +214,7 @@ final class Trainer {
             if (!planned && !last) {
                 continue;
             }
-            boolean spectral = planned ? planSpectral[next] : spec.spectrumCheckpoints() >= 1;
+            boolean spectral = (planned && planSpectral[next]) || (last && spec.spectrumCheckpoints() >= 2);
             if (planned) {
                 next++;
             }
@@ -365,7 +375,7 @@ final class Trainer {
             Checkpoint c = cps.get(i);
             if (c.loss() > 0 && Double.isFinite(c.loss())) {
                 sk += c.step();
-                sl += Math.log(c.loss());
+                sl += StrictMath.log(c.loss());
                 cnt++;
             }
         }
@@ -381,10 +391,10 @@ final class Trainer {
             if (c.loss() > 0 && Double.isFinite(c.loss())) {
                 double dk = c.step() - mk;
                 sxx += dk * dk;
-                sxy += dk * (Math.log(c.loss()) - ml);
+                sxy += dk * (StrictMath.log(c.loss()) - ml);
             }
         }
-        return sxx > 0 ? Math.exp(sxy / sxx) : null;
+        return sxx > 0 ? StrictMath.exp(sxy / sxx) : null;
     }
 
     private TaskResult result() {
@@ -444,7 +454,7 @@ final class Trainer {
                 lastCp != null ? lastCp.patternChange() : null,
                 plMin < Double.POSITIVE_INFINITY ? plMin : null,
                 kernelDev,
-                lambda0 != null ? Math.pow(n, 6) / Math.pow(lambda0, 4) : null,
+                lambda0 != null ? StrictMath.pow(n, 6) / StrictMath.pow(lambda0, 4) : null,
                 lambda0 != null ? lambda0 / ((double) n * n) : null,
                 lambdaMaxInf != null ? 2 / lambdaMaxInf : null);
         Cost cost = new Cost((nanosTotal - nanosSpectra) * 1e-9, nanosSpectra * 1e-9, flops,
