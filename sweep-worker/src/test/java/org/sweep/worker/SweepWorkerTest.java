@@ -78,6 +78,25 @@ class SweepWorkerTest {
         }
     }
 
+    @Test
+    void checkpointPlacementDoesNotChangeTheTrajectory() {
+        TaskResult coarse = SweepWorker.run(small().withCheckpoints(5, 2));
+        TaskResult fine = SweepWorker.run(small().withCheckpoints(40, 10));
+        int matched = 0;
+        for (Checkpoint c : coarse.trajectory()) {
+            for (Checkpoint f : fine.trajectory()) {
+                if (f.step() == c.step()) {
+                    assertEquals(c.loss(), f.loss(), 0.0, "step " + c.step());
+                    assertEquals(c.maxDist(), f.maxDist(), 0.0);
+                    assertEquals(c.patternChange(), f.patternChange(), 0.0);
+                    matched++;
+                }
+            }
+        }
+        assertEquals(coarse.trajectory().size(), matched);
+        assertEquals(coarse.summary().plMin(), fine.summary().plMin(), 0.0, "pl_min is over every step");
+    }
+
     /** Everything but the wall-clock seconds must be equal bit for bit. */
     static void assertIdentical(TaskResult a, TaskResult b) {
         assertEquals(a.status(), b.status());
