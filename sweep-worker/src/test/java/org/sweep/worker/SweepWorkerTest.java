@@ -93,7 +93,7 @@ class SweepWorkerTest {
                 }
             }
         }
-        assertEquals(coarse.trajectory().size(), matched);
+        assertTrue(matched >= 3, "common steps: " + matched); // at least 0, 1 and the last
         assertEquals(coarse.summary().plMin(), fine.summary().plMin(), 0.0, "pl_min is over every step");
     }
 
