@@ -578,11 +578,19 @@ public final class SweepPlanner {
         private Estimates() {
         }
 
+        /** Set once the worker reports that it has no estimates yet (an exception per task is slow). */
+        private static volatile boolean workerLacksEstimates;
+
         static long bytes(TaskSpec s) {
-            try {
-                long b = SweepWorker.estimateBytes(s);
-                return b < 0 ? Long.MAX_VALUE : b;
-            } catch (UnsupportedOperationException e) {
+            if (!workerLacksEstimates) {
+                try {
+                    long b = SweepWorker.estimateBytes(s);
+                    return b < 0 ? Long.MAX_VALUE : b;
+                } catch (UnsupportedOperationException e) {
+                    workerLacksEstimates = true;
+                }
+            }
+            {
                 // Until the worker implements its estimate: 8 (n m + m d + 3 n^2) bytes.
                 double m = s.width();
                 double n = s.n();
@@ -592,9 +600,14 @@ public final class SweepPlanner {
         }
 
         static double flops(TaskSpec s) {
-            try {
-                return SweepWorker.estimateFlops(s);
-            } catch (UnsupportedOperationException e) {
+            if (!workerLacksEstimates) {
+                try {
+                    return SweepWorker.estimateFlops(s);
+                } catch (UnsupportedOperationException e) {
+                    workerLacksEstimates = true;
+                }
+            }
+            {
                 // Until the worker implements its estimate: 4 n m d per step.
                 return 4.0 * s.n() * s.width() * s.d() * s.steps();
             }

@@ -106,23 +106,33 @@ class GridExpansionTest {
 
     @Test
     void everyParameterCanBeAGridAxis() throws Exception {
-        SweepPlan plan = plan(lines("name: all",
+        // two halves of the parameters, each swept over two values (2^9 and 2^8 tasks)
+        SweepPlan first = plan(lines("name: all",
                 "grid:",
                 "  width: [8, 9]", "  n: [4, 5]", "  d: [2, 3]", "  data_seed: [0, 1]", "  labels: [gaussian, sign]",
-                "  kappa: [1, 2]", "  seed: [3, 4]", "  eta: [0.5, 1]", "  eta_mode: [stability, theory]",
+                "  kappa: [1, 2]", "  seed: [3, 4]", "  eta: [0.5, 1]", "  eta_mode: [stability, theory]"));
+        assertEquals(1 << 9, first.tasks().size());
+        TaskSpec base = TaskSpec.sphere(8, 4, 2, 0, 3);
+        assertEquals(base, first.tasks().get(0).spec());
+        // last axis fastest, first axis slowest
+        assertEquals(base.withEta(0.5, EtaMode.THEORY), first.tasks().get(1).spec());
+        assertEquals(new TaskSpec(9, 5, 3, "sphere", "", 1, "sign", 2.0, 4, 1.0, EtaMode.THEORY, 1000, 1e-6, 30, 6,
+                "square", "relu", 0, "first"), first.tasks().get((1 << 9) - 1).spec());
+        assertEquals(8, first.tasks().get((1 << 8) - 1).spec().width());
+        assertEquals(9, first.tasks().get(1 << 8).spec().width());
+
+        SweepPlan second = plan(lines("name: all",
+                "network: {width: 8}", "data: {n: 4, d: 2}",
+                "grid:",
                 "  steps: [10, 20]", "  target_loss_ratio: [0, 0.5]", "  checkpoints: [4, 5]",
                 "  spectrum_checkpoints: [0, 2]", "  loss: [square, logistic]", "  activation: [relu, gelu]",
                 "  batch_size: [0, 2]", "  train_layers: [first, both]"));
-        assertEquals(1 << 17, plan.tasks().size());
-        // last axis fastest: the first two tasks differ only in train_layers, the last is all second values
-        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "gaussian", 1.0, 3, 0.5, EtaMode.STABILITY, 10, 0.0, 4, 0,
-                "square", "relu", 0, "both"), plan.tasks().get(1).spec());
-        assertEquals(new TaskSpec(9, 5, 3, "sphere", "", 1, "sign", 2.0, 4, 1.0, EtaMode.THEORY, 20, 0.5, 5, 2,
-                "logistic", "gelu", 2, "both"), plan.tasks().get((1 << 17) - 1).spec());
-        // the first axis is slowest: width changes exactly at the half
-        assertEquals(8, plan.tasks().get((1 << 16) - 1).spec().width());
-        assertEquals(9, plan.tasks().get(1 << 16).spec().width());
-        assertEquals((1 << 17), plan.tasks().stream().map(PlannedTask::taskId).distinct().count());
+        assertEquals(1 << 8, second.tasks().size());
+        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 10, 0.0, 4, 0,
+                "square", "relu", 0, "both"), second.tasks().get(1).spec());
+        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 20, 0.5, 5, 2,
+                "logistic", "gelu", 2, "both"), second.tasks().get((1 << 8) - 1).spec());
+        assertEquals(1 << 8, second.tasks().stream().map(PlannedTask::taskId).distinct().count());
     }
 
     @Test
