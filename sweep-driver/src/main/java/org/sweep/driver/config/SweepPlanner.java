@@ -205,6 +205,9 @@ public final class SweepPlanner {
             if (cur.entries().remove(last) == null) {
                 throw new ConfigException(loc, 0, key, "nothing to remove: the sweep has no " + key);
             }
+            if (parts.length == 2 && parts[0].equals("grid") && cur.entries().isEmpty()) {
+                root.entries().remove("grid"); // removing the last axis leaves a single task, not an empty grid
+            }
         } else {
             cur.entries().put(last, new Entry(last, o, value.get()));
         }
