@@ -60,6 +60,7 @@ final class Trainer {
     private final List<Checkpoint> trajectory = new ArrayList<>();
     private final List<Spectrum> spectra = new ArrayList<>();
     private double flops;
+    private String kernelImplementation;
     private long nanosSpectra;
     private long nanosTotal;
 
@@ -182,6 +183,7 @@ final class Trainer {
         double[] h0 = null;
         double[] hk = null;
         GdKernel kernel = new GdKernel(n, d, m, x, p.a(), y);
+        kernelImplementation = kernel.implementation();
 
         int next = 0;
         for (int k = 0; ; k++) {
@@ -457,8 +459,10 @@ final class Trainer {
                 lambda0 != null ? StrictMath.pow(n, 6) / StrictMath.pow(lambda0, 4) : null,
                 lambda0 != null ? lambda0 / ((double) n * n) : null,
                 lambdaMaxInf != null ? 2 / lambdaMaxInf : null);
+        String blasName = SymEigen.implementationName(blas);
         Cost cost = new Cost((nanosTotal - nanosSpectra) * 1e-9, nanosSpectra * 1e-9, flops,
-                SymEigen.implementationName(blas), eig.implementation());
+                kernelImplementation == null ? blasName : kernelImplementation + " (training), " + blasName
+                        + " (Gram matrices)", eig.implementation());
         return new TaskResult(spec, status, message, etaValue, etaFactor, summary, trajectory, spectra, cost);
     }
 
@@ -484,15 +488,17 @@ final class Trainer {
     }
 
     /**
-     * Peak bytes: 8 (4 n^2 + n m + 4 m d + n d + 64 n) + n m / 4. Four n x n matrices live at once (X X^T,
-     * H_inf or H(k), H(0), the LAPACK copy; the eigenvectors of H_inf reuse H(0)'s slot), the kernel's n x m
-     * preactivations, W, W(0), the previous W and a gradient (m x d), X, two bit-packed patterns (n m / 64
-     * longs each) and O(n) LAPACK workspace. An optimised kernel may add buffers of size O(n m + m d).
+     * Peak bytes: 8 (4 n^2 + 4 m d + n d + 64 n) + n m / 4 plus the kernel's workspaces
+     * ({@code GdKernel.workspaceBytes}: its n x m preactivations, gradient and engine buffers). Four n x n
+     * matrices live at once (X X^T, H_inf or H(k), H(0), the LAPACK copy; the eigenvectors of H_inf reuse
+     * H(0)'s slot); W, W(0), the previous W and a gradient buffer (m x d); X; two bit-packed activation
+     * patterns (n m / 64 longs each); O(n) LAPACK workspace.
      */
     static long estimateBytes(TaskSpec spec) {
         long n = spec.n();
         long m = spec.width();
         long d = spec.d();
-        return 8 * (4 * n * n + n * m + 4 * m * d + n * d + 64 * n) + n * m / 4;
+        return 8 * (4 * n * n + 4 * m * d + n * d + 64 * n) + n * m / 4
+                + GdKernel.workspaceBytes(spec.n(), spec.d(), spec.width());
     }
 }
