@@ -13,6 +13,7 @@ import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.trees.TreeNode;
+import org.apache.spark.sql.execution.command.ExplainCommand;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -73,6 +74,9 @@ public final class SqlGuard {
         if (plan instanceof Command && READ_ONLY_COMMANDS.contains(plan.getClass().getSimpleName())) {
             // SHOW/DESCRIBE read metadata; EXPLAIN plans but never runs its statement. The statement
             // under DESCRIBE QUERY / EXPLAIN must still be read-only.
+            if (plan instanceof ExplainCommand explain) {
+                walk(explain.logicalPlan(), what);
+            }
             for (TreeNode<?> inner : children(plan)) {
                 if (inner instanceof LogicalPlan p) {
                     walk(p, what);
