@@ -258,11 +258,26 @@ public final class Main {
         out.printf(Locale.ROOT, "  estimated work: %.3g GFLOP = %s of one core at an assumed %.0f GFLOP/s;"
                 + " about %s on %d cores (local[*])%n", flops / 1e9, Progress.clock(coreSeconds),
                 ASSUMED_GFLOPS_PER_CORE, Progress.clock(coreSeconds / cores), cores);
-        out.printf(Locale.ROOT, "  peak task memory: %.1f MiB (executor memory %.0f MiB)%n",
-                plan.peakBytes() / 1048576.0, executorMemoryBytes(a) / 1048576.0);
+        out.printf(Locale.ROOT, "  peak task memory: %s (memory per executor: %s)%n", bytes(plan.peakBytes()),
+                bytes(executorMemoryBytes(a)));
         out.println("  nothing was run; start it with: bin/sweep run " + file
                 + a.sets.stream().map(s -> " --set " + s).reduce("", String::concat));
         return OK;
+    }
+
+    /** A byte count in B, KiB, MiB or GiB. */
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = b;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     static SparkSession session(Args a, String appName) throws UsageException {
