@@ -38,8 +38,33 @@ class MainTest {
                 dir.resolve("missing.yaml").toString());
         assertUsage("no results at", "status", "--out", dir.resolve("nothing").toString());
         Path file = Files.writeString(dir.resolve("out-is-a-file"), "x");
-        Path sweepFile = Files.writeString(dir.resolve("s.yaml"), "name: s\n");
+        Path sweepFile = Files.writeString(dir.resolve("s.yaml"), TINY);
         assertUsage("exists and is not a directory", "run", sweepFile.toString(), "--out", file.toString());
+        assertTrue(Files.isRegularFile(file), "the file given as --out is left alone");
+    }
+
+    static final String TINY = """
+            name: s
+            grid:
+              width: [16, 64]
+            data: {kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian}
+            train: {steps: 20, eta_mode: stability, eta: 0.5, checkpoints: 4, spectrum_checkpoints: 1}
+            """;
+
+    @Test
+    void configErrorsAreOneLineWithFileLineAndKeyBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), TINY.replace("width: [16, 64]", "width: [16, -1]"));
+        Path out = dir.resolve("out");
+        SqlViewsTest.Result r = sweep("run", bad.toString(), "--out", out.toString());
+        assertEquals(Main.USAGE, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("sweep: " + bad + ":3: "), r.err());
+        assertTrue(r.err().contains("width"), r.err());
+        assertTrue(Files.notExists(out), "nothing written for a bad sweep file");
+        SqlViewsTest.Result set = sweep("plan", bad.toString(),
+                "--set", "grid.widht=[4]");
+        assertEquals(Main.USAGE, set.code());
+        assertTrue(set.err().contains("widht"), set.err());
     }
 
     @Test
