@@ -126,7 +126,7 @@ public final class SweepPlanner {
             throw new ConfigException(location, 0, "", Files.isDirectory(file)
                     ? "is a directory, not a sweep file" : "cannot read: " + e.getMessage());
         }
-        return plan(location, file, text, setOverrides, executorMemoryBytes);
+        return plan(location, file, text, setOverrides, executorMemoryBytes, DataKinds.KINDS);
     }
 
     /**
@@ -141,11 +141,18 @@ public final class SweepPlanner {
         } catch (InvalidPathException e) {
             source = null;
         }
-        return plan(fileName, source, yamlText, setOverrides, executorMemoryBytes);
+        return plan(fileName, source, yamlText, setOverrides, executorMemoryBytes, DataKinds.KINDS);
     }
 
-    private static SweepPlan plan(String location, Path source, String text, List<String> overrides,
-                                  long executorMemoryBytes) throws ConfigException {
+    /** As {@link #plan(String, String, List, long)} with a given set of data kinds (for tests of new kinds). */
+    static SweepPlan plan(String fileName, String yamlText, List<String> setOverrides, long executorMemoryBytes,
+                          Map<String, DataKind> kinds) throws ConfigException {
+        return plan(fileName, Path.of(fileName), yamlText, setOverrides, executorMemoryBytes, kinds);
+    }
+
+    private static SweepPlan plan(String location, Path source, String text, List<String> setOverrides,
+                                  long executorMemoryBytes, Map<String, DataKind> kinds) throws ConfigException {
+        List<String> overrides = setOverrides == null ? List.of() : setOverrides;
         Optional<YNode> parsed = Yaml.parse(location, text, false);
         if (parsed.isEmpty() || parsed.get() instanceof YScalar s && s.isNull()) {
             throw new ConfigException(location, 0, "", "the file is empty; a sweep needs at least a name "
@@ -159,7 +166,7 @@ public final class SweepPlanner {
         for (String o : overrides) {
             applyOverride(root, o);
         }
-        return new Builder(location, root).build(source, text, overrides, executorMemoryBytes);
+        return new Builder(location, root, kinds).build(source, text, overrides, executorMemoryBytes);
     }
 
     /** Applies one {@code key=value} override to the tree (see the class comment). */
@@ -222,9 +229,12 @@ public final class SweepPlanner {
         private final Map<Param, List<Value>> axes = new EnumMap<>(Param.class);
         private final List<ConfigException> problems = new ArrayList<>();
 
-        Builder(String location, YMap root) {
+        private final Map<String, DataKind> kinds;
+
+        Builder(String location, YMap root, Map<String, DataKind> kinds) {
             this.location = location;
             this.root = root;
+            this.kinds = kinds;
         }
 
         SweepPlan build(Path source, String text, List<String> overrides, long executorMemoryBytes)
@@ -246,15 +256,16 @@ public final class SweepPlanner {
             DataKind kind = dataKind();
             checkSectionKeys(kind);
             grid = grid();
+            String dataset = kind.dataset(sections.get(Param.Section.DATA));
+            Map<Param, Object> kindDefaults = kind.defaults(sections.get(Param.Section.DATA));
             for (Param p : Param.values()) {
                 try {
-                    axes.put(p, axis(p, kind));
+                    axes.put(p, axis(p, kind, kindDefaults.get(p)));
                 } catch (ConfigException e) {
                     problems.add(e);
                 }
             }
             throwFirstProblem();
-            String dataset = kind.dataset(sections.get(Param.Section.DATA));
             checkCount();
             List<PlannedTask> tasks = expand(kind, dataset, executorMemoryBytes);
             return new SweepPlan(name, source, text, overrides, tasks);
@@ -303,13 +314,13 @@ public final class SweepPlanner {
         private DataKind dataKind() throws ConfigException {
             Entry e = sections.get(Param.Section.DATA).get("kind");
             if (e == null) {
-                return DataKinds.KINDS.get(DataKinds.DEFAULT_KIND);
+                return kinds.get(DataKinds.DEFAULT_KIND);
             }
             String kind = Values.word(e.value(), "data.kind");
-            DataKind k = DataKinds.KINDS.get(kind);
+            DataKind k = kinds.get(kind);
             if (k == null) {
                 throw new ConfigException(e.value().origin(), "data.kind",
-                        Names.unknownValue("data kind", kind, DataKinds.KINDS.keySet()));
+                        Names.unknownValue("data kind", kind, kinds.keySet()));
             }
             return k;
         }
@@ -386,7 +397,7 @@ public final class SweepPlanner {
         }
 
         /** The values of one parameter: its grid axis, its section value or its default. */
-        private List<Value> axis(Param p, DataKind kind) throws ConfigException {
+        private List<Value> axis(Param p, DataKind kind, Object kindDefault) throws ConfigException {
             Entry home = sections.get(p.section).get(p.sectionKey);
             Entry axis = grid == null ? null : grid.get(p.gridKey);
             if (home != null && axis != null) {
@@ -402,7 +413,8 @@ public final class SweepPlanner {
                 }
                 values = List.of(Values.of(p, home.value(), p.homePath()));
             } else {
-                Object def = p == Param.LABELS ? kind.labelKinds().get(0) : p.defaultValue;
+                Object def = kindDefault != null ? kindDefault
+                        : p == Param.LABELS ? kind.labelKinds().get(0) : p.defaultValue;
                 if (def == null) {
                     throw new ConfigException(location, 0, p.homePath(), "missing; give " + p.homePath()
                             + " or a list under " + p.gridPath());
@@ -475,6 +487,11 @@ public final class SweepPlanner {
                     v[i] = axes.get(params[i]).get(idx[i]);
                 }
                 TaskSpec spec = spec(kind, dataset, v);
+                DataKinds.Problem problem = kind.check(spec);
+                if (problem != null) {
+                    Value culprit = v[problem.param().ordinal()];
+                    throw new ConfigException(culprit.origin(), culprit.key(), problem.text());
+                }
                 String id = TaskIds.taskId(spec);
                 PlannedTask task = new PlannedTask(id, spec, Estimates.bytes(spec), Estimates.flops(spec));
                 if (executorMemoryBytes > 0 && task.estimatedBytes() > executorMemoryBytes) {

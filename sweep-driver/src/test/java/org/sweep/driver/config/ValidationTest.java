@@ -102,6 +102,18 @@ class ValidationTest {
     }
 
     @Test
+    void severalDocuments() {
+        assertEquals("s.yaml:2: malformed YAML: expected a single document in the stream (line 1), but found another document",
+                message(lines("name: v", "---", "name: w")));
+    }
+
+    @Test
+    void tabIndentation() {
+        assertEquals("s.yaml:3: malformed YAML: while scanning for the next token, found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)",
+                message("name: v\ngrid:\n\twidth: [16]\n"));
+    }
+
+    @Test
     void truncatedFile() {
         assertEquals("s.yaml:2: malformed YAML: while parsing a flow node (line 2), expected the node content, but found '<stream end>'",
                 message("name: v\ndata: {n: 20, d:"));
