@@ -480,6 +480,8 @@ public final class SweepPlanner {
             int[] idx = new int[params.length];
             Value[] v = new Value[params.length];
             long overLimit = 0;
+            // Estimates depend on few fields and sweeps repeat them across seeds etc.: compute each once.
+            Map<CostKey, Estimate> costs = new java.util.HashMap<>();
             PlannedTask worst = null;
             Value[] worstValues = null;
             for (long t = 0; t < total; t++) {
@@ -493,10 +495,14 @@ public final class SweepPlanner {
                     throw new ConfigException(culprit.origin(), culprit.key(), problem.text());
                 }
                 String id = TaskIds.taskId(spec);
-                PlannedTask task = new PlannedTask(id, spec, Estimates.bytes(spec), Estimates.flops(spec));
+                Estimate cost = costs.computeIfAbsent(new CostKey(spec),
+                        k -> new Estimate(Estimates.bytes(spec), Estimates.flops(spec)));
+                PlannedTask task = new PlannedTask(id, spec, cost.bytes(), cost.flops());
                 if (executorMemoryBytes > 0 && task.estimatedBytes() > executorMemoryBytes) {
                     overLimit++;
-                    if (worst == null || task.estimatedBytes() > worst.estimatedBytes()) {
+                    if (worst == null || task.estimatedBytes() > worst.estimatedBytes()
+                            || task.estimatedBytes() == worst.estimatedBytes()
+                            && Estimates.size(spec) > Estimates.size(worst.spec())) {
                         worst = task;
                         worstValues = v.clone();
                     }
@@ -516,9 +522,11 @@ public final class SweepPlanner {
                 double nTerms = 3.0 * s.n() * s.n();
                 Value blame = nTerms > widthTerms ? worstValues[Param.N.ordinal()] : worstValues[Param.WIDTH.ordinal()];
                 throw new ConfigException(blame.origin(), blame.key(), String.format(Locale.ROOT,
-                        "task width=%d n=%d d=%d needs an estimated %s, more than the executor memory of %s "
+                        "task width=%d n=%d d=%d needs %s, more than the executor memory of %s "
                                 + "(%d of %d tasks are too large)",
-                        s.width(), s.n(), s.d(), Estimates.human(worst.estimatedBytes()),
+                        s.width(), s.n(), s.d(), worst.estimatedBytes() == Long.MAX_VALUE
+                                ? "more than " + Estimates.human((long) Estimates.OVERFLOW_GUARD_BYTES)
+                                : "an estimated " + Estimates.human(worst.estimatedBytes()),
                         Estimates.human(executorMemoryBytes), overLimit, total));
             }
             Arrays.sort(ids);
@@ -529,6 +537,18 @@ public final class SweepPlanner {
                 }
             }
             return tasks;
+        }
+
+        /** The fields of a spec that the worker's cost estimates can depend on. */
+        private record CostKey(int width, int n, int d, int steps, int checkpoints, int spectrumCheckpoints,
+                               int batchSize, String loss, String activation, String trainLayers) {
+            CostKey(TaskSpec s) {
+                this(s.width(), s.n(), s.d(), s.steps(), s.checkpoints(), s.spectrumCheckpoints(), s.batchSize(),
+                        s.loss(), s.activation(), s.trainLayers());
+            }
+        }
+
+        private record Estimate(long bytes, double flops) {
         }
 
         /** Builds one spec after the checks that relate parameters of one task. */
@@ -598,39 +618,31 @@ public final class SweepPlanner {
         private Estimates() {
         }
 
-        /** Set once the worker reports that it has no estimates yet (an exception per task is slow). */
-        private static volatile boolean workerLacksEstimates;
+        /**
+         * Sizes whose memory is at least this many bytes are reported as {@link Long#MAX_VALUE}: the
+         * worker's estimate is computed in long arithmetic and would overflow near 2^63.
+         */
+        static final double OVERFLOW_GUARD_BYTES = 0x1p61;
 
+        /** The worker's peak-memory estimate; {@link Long#MAX_VALUE} for sizes where it cannot be represented. */
         static long bytes(TaskSpec s) {
-            if (!workerLacksEstimates) {
-                try {
-                    long b = SweepWorker.estimateBytes(s);
-                    return b < 0 ? Long.MAX_VALUE : b;
-                } catch (UnsupportedOperationException e) {
-                    workerLacksEstimates = true;
-                }
+            // size() is a lower bound of any estimate (the n x n kernel, the m x d weights, the n x m activations).
+            if (size(s) >= OVERFLOW_GUARD_BYTES) {
+                return Long.MAX_VALUE;
             }
-            {
-                // Until the worker implements its estimate: 8 (n m + m d + 3 n^2) bytes.
-                double m = s.width();
-                double n = s.n();
-                double bytes = 8 * (n * m + m * s.d() + 3 * n * n);
-                return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
-            }
+            long b = SweepWorker.estimateBytes(s);
+            return b < 0 ? Long.MAX_VALUE : b;
         }
 
         static double flops(TaskSpec s) {
-            if (!workerLacksEstimates) {
-                try {
-                    return SweepWorker.estimateFlops(s);
-                } catch (UnsupportedOperationException e) {
-                    workerLacksEstimates = true;
-                }
-            }
-            {
-                // Until the worker implements its estimate: 4 n m d per step.
-                return 4.0 * s.n() * s.width() * s.d() * s.steps();
-            }
+            return SweepWorker.estimateFlops(s);
+        }
+
+        /** A size measure in floating point, 8 (n m + m d + n^2), to rank tasks whose estimate overflows. */
+        static double size(TaskSpec s) {
+            double n = s.n();
+            double m = s.width();
+            return 8 * (n * m + m * s.d() + n * n);
         }
 
         /** "512 bytes", "3.0 MiB", "9.6 GiB". */

@@ -460,6 +460,15 @@ class ValidationTest {
     }
 
     @Test
+    void absurdSizes() {
+        String text = sweep("  width: [16, 2000000000]", S, "data: {n: 2000000000, d: 1000000}", NET, TRAIN);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SweepPlanner.plan("s.yaml", text, List.of(), 1L << 30));
+        assertEquals("s.yaml:5: data.n: task width=2000000000 n=2000000000 d=1000000 needs more than 2.0 EiB, more "
+                + "than the executor memory of 1.0 GiB (4 of 4 tasks are too large)", e.getMessage());
+    }
+
+    @Test
     void taskLargerThanExecutorMemory() {
         String text = sweep("  width: [16, 4096]", "  n: [100, 20000]", "data: {d: 10}", NET, TRAIN);
         ConfigException e = assertThrows(ConfigException.class,
