@@ -149,6 +149,22 @@ final class GeneralKernel implements StepKernel {
      * Returns the batch loss L_B at the incoming weights. The full-evaluation views are not touched.
      */
     double sgdStep(double[] w, double eta) {
+        int cnt = nextBatch();
+        for (int k = 0; k < cnt; k++) {
+            int i = idx[k];
+            System.arraycopy(x, i * d, xb, k * d, d);
+            yb[k] = y[i];
+        }
+        double l = forwardBackward(w, xb, yb, cnt, loss.batchWeight(n, cnt), zb, sb, pb, xsb, ub, eb, cb, g, ga);
+        update(w, eta);
+        return l;
+    }
+
+    /**
+     * Draws the next mini-batch into {@link #batchIndices()} (sorted ascending) and returns its size: a new epoch
+     * (identity permutation shuffled by Fisher-Yates) starts when the previous one is used up.
+     */
+    int nextBatch() {
         if (pos >= n) {
             for (int i = 0; i < n; i++) {
                 perm[i] = i;
@@ -165,14 +181,12 @@ final class GeneralKernel implements StepKernel {
         System.arraycopy(perm, pos, idx, 0, cnt);
         pos += cnt;
         Arrays.sort(idx, 0, cnt);
-        for (int k = 0; k < cnt; k++) {
-            int i = idx[k];
-            System.arraycopy(x, i * d, xb, k * d, d);
-            yb[k] = y[i];
-        }
-        double l = forwardBackward(w, xb, yb, cnt, loss.batchWeight(n, cnt), zb, sb, pb, xsb, ub, eb, cb, g, ga);
-        update(w, eta);
-        return l;
+        return cnt;
+    }
+
+    /** View of the indices of the last batch drawn by {@link #nextBatch()} (the first cnt entries). */
+    int[] batchIndices() {
+        return idx;
     }
 
     private void update(double[] w, double eta) {
