@@ -69,6 +69,7 @@ final class Trainer {
     private final List<Checkpoint> trajectory = new ArrayList<>();
     private final List<Spectrum> spectra = new ArrayList<>();
     private double flops;
+    private String kernelImplementation;
     private long nanosSpectra;
     private long nanosTotal;
 
@@ -197,7 +198,15 @@ final class Trainer {
         double[] hk = null;
         GeneralKernel general = fusedCase(spec) ? null
                 : new GeneralKernel(n, d, m, x, y, p.a(), act, lossFn, both, batch, spec.seed(), blas);
-        StepKernel kernel = general == null ? StepKernel.fused(new GdKernel(n, d, m, x, p.a(), y)) : general;
+        StepKernel kernel;
+        if (general == null) {
+            GdKernel fused = new GdKernel(n, d, m, x, p.a(), y);
+            kernelImplementation = fused.implementation();
+            kernel = StepKernel.fused(fused);
+        } else {
+            kernelImplementation = "GeneralKernel/" + blas.getClass().getSimpleName();
+            kernel = general;
+        }
 
         int next = 0;
         for (int k = 0; ; k++) {
@@ -509,8 +518,10 @@ final class Trainer {
                 lastCp != null ? lastCp.proxyG() : null,
                 lastCp != null ? lastCp.gradRatio() : null,
                 hInfMethod);
+        String blasName = SymEigen.implementationName(blas);
         Cost cost = new Cost((nanosTotal - nanosSpectra) * 1e-9, nanosSpectra * 1e-9, flops,
-                SymEigen.implementationName(blas), eig.implementation());
+                kernelImplementation == null ? blasName : kernelImplementation + " (training), " + blasName
+                        + " (Gram matrices)", eig.implementation());
         return new TaskResult(spec, status, message, etaValue, etaFactor, summary, trajectory, spectra, cost);
     }
 
@@ -538,16 +549,18 @@ final class Trainer {
     }
 
     /**
-     * Peak bytes: 8 (4 n^2 + n m + 4 m d + n d + 64 n) + n m / 4. Four n x n matrices live at once (X X^T,
-     * H_inf or H(k), H(0), the LAPACK copy; the eigenvectors of H_inf reuse H(0)'s slot), the kernel's n x m
-     * preactivations, W, W(0), the previous W and a gradient (m x d), X, two bit-packed patterns (n m / 64
-     * longs each) and O(n) LAPACK workspace. An optimised kernel may add buffers of size O(n m + m d).
+     * Peak bytes: 8 (4 n^2 + 4 m d + n d + 64 n) + n m / 4 plus the kernel's workspaces
+     * ({@code GdKernel.workspaceBytes}: its n x m preactivations, gradient and engine buffers). Four n x n
+     * matrices live at once (X X^T, H_inf or H(k), H(0), the LAPACK copy; the eigenvectors of H_inf reuse
+     * H(0)'s slot); W, W(0), the previous W and a gradient buffer (m x d); X; two bit-packed activation
+     * patterns (n m / 64 longs each); O(n) LAPACK workspace.
      */
     static long estimateBytes(TaskSpec spec) {
         long n = spec.n();
         long m = spec.width();
         long d = spec.d();
-        long general = fusedCase(spec) ? 0 : 8 * (3 * n * m + n * d + m);  // GeneralKernel's S, P, Z and batch buffers
-        return 8 * (4 * n * n + n * m + 4 * m * d + n * d + 64 * n) + n * m / 4 + general;
+        long kernelBytes = fusedCase(spec) ? GdKernel.workspaceBytes(spec.n(), spec.d(), spec.width())
+                : 8 * (4 * n * m + 2 * n * d + m * d + 4 * n + 2 * m);  // GeneralKernel: Z, S, P, batch buffers, ...
+        return 8 * (4 * n * n + 4 * m * d + n * d + 64 * n) + n * m / 4 + kernelBytes;
     }
 }
