@@ -14,6 +14,9 @@ import dev.ludovic.netlib.lapack.LAPACK;
  *
  * <p>Supported now: loss {@code square}, activation {@code relu}, batch size 0, train layers {@code first};
  * other values give a FAILED result whose message starts with "not supported yet".
+ *
+ * <p>The spec must not be null (a result cannot be built without it); everything else that can go wrong
+ * becomes a result with status {@code failed} or {@code diverged}.
  */
 public final class SweepWorker {
     private SweepWorker() {

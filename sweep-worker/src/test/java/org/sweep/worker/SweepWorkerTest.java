@@ -282,6 +282,33 @@ class SweepWorkerTest {
     }
 
     @Test
+    void smallBudgetsAndSpectrumCountsAtTheirLimits() {
+        // One step, two checkpoints, no spectrum checkpoints: spectra of H_inf, H(0), H(final) still present.
+        TaskResult r = SweepWorker.run(TaskSpec.sphere(32, 6, 3, 1, 1).withSteps(1).withCheckpoints(2, 0));
+        assertEquals(Status.OK, r.status(), r.message());
+        assertEquals(2, r.trajectory().size());
+        assertNull(r.trajectory().get(0).lambdaMinH());
+        assertNull(r.trajectory().get(1).lambdaMinH());
+        assertNull(r.summary().hDriftMax());
+        assertEquals(3, r.spectra().size());
+        assertEquals(1, r.spectra().get(2).step());
+        // The minimum still covers H(0) and H(final), which are always diagonalised.
+        assertEquals(Math.min(r.summary().lambdaMinH0(), r.summary().lambdaMinHFinal()), r.summary().lambdaMinHMin());
+        // One spectrum checkpoint: only step 0.
+        r = SweepWorker.run(TaskSpec.sphere(32, 6, 3, 1, 1).withSteps(10).withCheckpoints(4, 1));
+        assertEquals(0.0, r.trajectory().get(0).hDrift());
+        for (int i = 1; i < r.trajectory().size(); i++) {
+            assertNull(r.trajectory().get(i).hDrift());
+        }
+        // Every checkpoint spectral.
+        r = SweepWorker.run(TaskSpec.sphere(32, 6, 3, 1, 1).withSteps(10).withCheckpoints(4, 4));
+        for (Checkpoint c : r.trajectory()) {
+            assertNotNull(c.lambdaMinH());
+            assertNotNull(c.hDrift());
+        }
+    }
+
+    @Test
     void memoryEstimateFollowsTheDocumentedFormula() {
         TaskSpec spec = TaskSpec.sphere(4096, 1000, 100, 1, 1);
         long bytes = SweepWorker.estimateBytes(spec);

@@ -102,6 +102,18 @@ class ValidationTest {
     }
 
     @Test
+    void severalDocuments() {
+        assertEquals("s.yaml:2: malformed YAML: expected a single document in the stream (line 1), but found another document",
+                message(lines("name: v", "---", "name: w")));
+    }
+
+    @Test
+    void tabIndentation() {
+        assertEquals("s.yaml:3: malformed YAML: while scanning for the next token, found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)",
+                message("name: v\ngrid:\n\twidth: [16]\n"));
+    }
+
+    @Test
     void truncatedFile() {
         assertEquals("s.yaml:2: malformed YAML: while parsing a flow node (line 2), expected the node content, but found '<stream end>'",
                 message("name: v\ndata: {n: 20, d:"));
@@ -445,6 +457,15 @@ class ValidationTest {
         assertEquals("1.0 KiB", SweepPlanner.Estimates.human(1024));
         assertEquals("1.5 MiB", SweepPlanner.Estimates.human(3L << 19));
         assertEquals("9.6 GiB", SweepPlanner.Estimates.human(10_255_687_680L));
+    }
+
+    @Test
+    void absurdSizes() {
+        String text = sweep("  width: [16, 2000000000]", S, "data: {n: 2000000000, d: 1000000}", NET, TRAIN);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SweepPlanner.plan("s.yaml", text, List.of(), 1L << 30));
+        assertEquals("s.yaml:5: data.n: task width=2000000000 n=2000000000 d=1000000 needs more than 2.0 EiB, more "
+                + "than the executor memory of 1.0 GiB (4 of 4 tasks are too large)", e.getMessage());
     }
 
     @Test
