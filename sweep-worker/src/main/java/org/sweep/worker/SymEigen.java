@@ -86,11 +86,6 @@ final class SymEigen {
         return found.val;
     }
 
-    /** Workspace doubles dsyevr needs beyond the n x n copy (LAPACK's documented minimum, 26 n, plus 10 n ints). */
-    static long workspaceDoubles(int n) {
-        return 26L * n + 5L * n + 2L * n;
-    }
-
     /** Name of the LAPACK implementation, plus the OpenBLAS core type when the native one runs. */
     String implementation() {
         return implementationName(lapack);
