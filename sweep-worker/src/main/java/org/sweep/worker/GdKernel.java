@@ -31,14 +31,16 @@ final class GdKernel {
     private final double invSqrtM;
 
     private final double[] z;      // n x m preactivations, row-major
-    private final double[] p;      // n x m, a_r 1{Z_ir >= 0}
-    private final double[] xs;     // n x d, c_i x_i
     private final double[] u;      // n predictions
     private final double[] e;      // n residuals
     private final double[] g;      // m x d gradient workspace of step()
     private double gradNormSq;
 
+    // Exactly one engine is set.
+    private final GdVectorKernel vector;
     private final BLAS blas;
+    private final double[] p;      // BLAS engine: n x m, a_r 1{Z_ir >= 0}
+    private final double[] xs;     // BLAS engine: n x d, c_i x_i
 
     /**
      * @param x n x d row-major inputs (unit rows)
@@ -47,6 +49,37 @@ final class GdKernel {
      *          Arrays are not copied; the kernel never mutates them.
      */
     GdKernel(int n, int d, int m, double[] x, double[] a, double[] y) {
+        this(n, d, m, x, a, y, choosePath(n, d, m));
+    }
+
+    /** The engines a kernel can run on. */
+    enum Path {
+        /** Register-blocked jdk.incubator.vector kernels with the elementwise work fused in ({@link GdVectorKernel}). */
+        JAVA_VECTOR,
+        /** Two dgemm calls of dev.ludovic.netlib ({@link BLAS#getInstance()}: native OpenBLAS via JNI, else Java). */
+        BLAS
+    }
+
+    /** True when the vector incubator module is present and gives vectors of at least 4 doubles. */
+    static final boolean VECTOR_AVAILABLE = vectorAvailable();
+
+    private static boolean vectorAvailable() {
+        try {
+            return GdVectorKernel.L >= 4;
+        } catch (LinkageError ex) {
+            return false;
+        }
+    }
+
+    /**
+     * The engine for a shape: a fixed function of the machine (vector module present, vector width),
+     * so the same task always takes the same path on the same machine.
+     */
+    static Path choosePath(int n, int d, int m) {
+        return VECTOR_AVAILABLE ? Path.JAVA_VECTOR : Path.BLAS;
+    }
+
+    GdKernel(int n, int d, int m, double[] x, double[] a, double[] y, Path path) {
         if (n < 1 || d < 1 || m < 1) {
             throw new IllegalArgumentException("GdKernel: n, d, m must be >= 1, got n=" + n + " d=" + d + " m=" + m);
         }
@@ -65,12 +98,23 @@ final class GdKernel {
         this.y = y;
         this.invSqrtM = 1.0 / Math.sqrt(m);
         this.z = new double[n * m];
-        this.p = new double[n * m];
-        this.xs = new double[n * d];
         this.u = new double[n];
         this.e = new double[n];
         this.g = new double[m * d];
-        this.blas = BLAS.getInstance();
+        if (path == Path.JAVA_VECTOR) {
+            if (!VECTOR_AVAILABLE) {
+                throw new IllegalStateException("GdKernel: path JAVA_VECTOR needs --add-modules jdk.incubator.vector");
+            }
+            this.vector = new GdVectorKernel(n, d, m, x, a, y);
+            this.blas = null;
+            this.p = null;
+            this.xs = null;
+        } else {
+            this.vector = null;
+            this.blas = BLAS.getInstance();
+            this.p = new double[n * m];
+            this.xs = new double[n * d];
+        }
     }
 
     private static void checkLength(String name, double[] v, long expected) {
@@ -120,6 +164,9 @@ final class GdKernel {
 
     /** Computes Z, u, e and the gradient into out; returns the loss. */
     private double forwardBackward(double[] w, double[] out) {
+        if (vector != null) {
+            return vector.compute(w, out, z, u, e);
+        }
         // Z (column-major m x n) = W (col-major d x m)^T * X (col-major d x n)
         blas.dgemm("T", "N", m, n, d, 1.0, w, d, x, d, 0.0, z, m);
         double loss = 0.0;
@@ -168,8 +215,25 @@ final class GdKernel {
         return z;
     }
 
-    /** Simple name of the BLAS implementation this kernel calls, e.g. JNIBLAS. */
+    /** Bytes of the workspaces a kernel of this shape allocates on the path it takes. */
+    static long workspaceBytes(int n, int d, int m) {
+        long common = 8L * ((long) n * m + (long) m * d + 2L * n);
+        if (choosePath(n, d, m) == Path.JAVA_VECTOR) {
+            return common + GdVectorKernel.workspaceBytes(n, d, m);
+        }
+        return common + 8L * ((long) n * m + (long) n * d);
+    }
+
+    /** The engine this kernel runs on. */
+    Path path() {
+        return vector != null ? Path.JAVA_VECTOR : Path.BLAS;
+    }
+
+    /**
+     * What runs the products, for cost records: {@code java-vector-<bits>} or the simple name of the
+     * BLAS class, e.g. {@code JNIBLAS} (native) or {@code VectorBLAS} (pure Java).
+     */
     String implementation() {
-        return blas.getClass().getSimpleName();
+        return vector != null ? "java-vector-" + GdVectorKernel.S.vectorBitSize() : blas.getClass().getSimpleName();
     }
 }

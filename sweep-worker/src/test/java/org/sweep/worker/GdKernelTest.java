@@ -8,12 +8,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * GdKernel against an independent plain-loop implementation of science.md section 1, plus
  * finite differences, evaluate/step consistency and bit-identical repeats.
  */
 class GdKernelTest {
+    /** Every engine this JVM can run: the BLAS one always, the vector one when the module is present. */
+    static List<GdKernel.Path> paths() {
+        List<GdKernel.Path> p = new ArrayList<>();
+        p.add(GdKernel.Path.BLAS);
+        if (GdKernel.VECTOR_AVAILABLE) {
+            p.add(GdKernel.Path.JAVA_VECTOR);
+        }
+        return p;
+    }
+
     /**
      * Agreement with the plain-loop reference, relative to the scale of the compared quantity
      * (sum of absolute terms): the kernel sums in a different order (blocked GEMM, factored
@@ -97,8 +109,8 @@ class GdKernelTest {
             return new Problem(n, d, m, x, a, y, w);
         }
 
-        GdKernel kernel() {
-            return new GdKernel(n, d, m, x, a, y);
+        GdKernel kernel(GdKernel.Path path) {
+            return new GdKernel(n, d, m, x, a, y, path);
         }
     }
 
@@ -136,7 +148,7 @@ class GdKernelTest {
     }
 
     /** Checks evaluate() against the reference on problem p; returns nothing, asserts everything. */
-    static void checkAgainstReference(Problem p, String label) {
+    static void checkAgainstReference(Problem p, GdKernel.Path path, String label) {
         int n = p.n, d = p.d, m = p.m;
         double[] z = new double[n * m];
         double[] u = new double[n];
@@ -178,7 +190,8 @@ class GdKernelTest {
             lossScale += Math.abs(e[i]) * uScale[i];
         }
 
-        GdKernel k = p.kernel();
+        GdKernel k = p.kernel(path);
+        assertEquals(path, k.path());
         double[] w0 = p.w.clone();
         double[] grad = new double[m * d];
         double got = k.evaluate(p.w, grad);
@@ -199,15 +212,18 @@ class GdKernelTest {
 
     @Test
     void matchesPlainLoopReferenceOnRandomShapes() {
-        long seed = 11;
-        for (int[] s : shapes()) {
-            Problem p = Problem.random(s[0], s[1], s[2], seed++);
-            checkAgainstReference(p, "shape " + s[0] + "," + s[1] + "," + s[2]);
+        for (GdKernel.Path path : paths()) {
+            long seed = 11;
+            for (int[] s : shapes()) {
+                Problem p = Problem.random(s[0], s[1], s[2], seed++);
+                checkAgainstReference(p, path, path + " shape " + s[0] + "," + s[1] + "," + s[2]);
+            }
         }
     }
 
-    @Test
-    void exactZeroPreactivationsCountAsActive() {
+    @ParameterizedTest
+    @MethodSource("paths")
+    void exactZeroPreactivationsCountAsActive(GdKernel.Path path) {
         // Inputs on coordinate axes and weights with exact zeros make many Z_ir exactly +-0:
         // the convention relu'(0) = 1 puts them in the gradient, relu(0) = 0 keeps them out of u.
         int n = 6, d = 3, m = 8;
@@ -225,7 +241,7 @@ class GdKernelTest {
             }
         }
         Problem p = new Problem(n, d, m, x, a, y, w);
-        GdKernel k = p.kernel();
+        GdKernel k = p.kernel(path);
         double[] grad = new double[m * d];
         k.evaluate(w, grad);
         int zeros = 0;
@@ -235,7 +251,7 @@ class GdKernelTest {
             }
         }
         assertTrue(zeros >= n * m / 3, "test setup must produce many exact zeros, got " + zeros);
-        checkAgainstReference(p, "exact zeros");
+        checkAgainstReference(p, path, path + " exact zeros");
 
         // All-zero weights: u = 0, e = -y, every unit active: G_r = a_r/sqrt(m) * sum_i (-y_i) x_i.
         double[] w0 = new double[m * d];
@@ -256,15 +272,16 @@ class GdKernelTest {
         }
     }
 
-    @Test
-    void stepEqualsEvaluateThenUpdateBitForBit() {
+    @ParameterizedTest
+    @MethodSource("paths")
+    void stepEqualsEvaluateThenUpdateBitForBit(GdKernel.Path path) {
         for (int[] s : new int[][] {{1, 1, 1}, {17, 9, 33}, {100, 10, 1000}, {50, 60, 70}}) {
             Problem p = Problem.random(s[0], s[1], s[2], 99 + s[0]);
             double eta = 0.37;
-            GdKernel ke = p.kernel();
+            GdKernel ke = p.kernel(path);
             double[] grad = new double[p.m * p.d];
             double le = ke.evaluate(p.w, grad);
-            GdKernel ks = p.kernel();
+            GdKernel ks = p.kernel(path);
             double[] w = p.w.clone();
             double ls = ks.step(w, eta);
             assertEquals(le, ls, 0.0, "loss");
@@ -278,11 +295,12 @@ class GdKernelTest {
         }
     }
 
-    @Test
-    void gradientMatchesCentralDifferences() {
+    @ParameterizedTest
+    @MethodSource("paths")
+    void gradientMatchesCentralDifferences(GdKernel.Path path) {
         for (int[] s : new int[][] {{7, 4, 9}, {20, 5, 50}, {3, 1, 2}}) {
             Problem p = Problem.random(s[0], s[1], s[2], 5 + s[2]);
-            GdKernel k = p.kernel();
+            GdKernel k = p.kernel(path);
             double[] grad = new double[p.m * p.d];
             k.evaluate(p.w, grad);
             double[] scratch = new double[p.m * p.d];
@@ -301,11 +319,12 @@ class GdKernelTest {
         }
     }
 
-    @Test
-    void gradNormEqualsResidualQuadraticFormOfFiniteWidthGram() {
+    @ParameterizedTest
+    @MethodSource("paths")
+    void gradNormEqualsResidualQuadraticFormOfFiniteWidthGram(GdKernel.Path path) {
         // ||grad L||^2 = e^T H e with H_ij = x_i.x_j (1/m) sum_r 1{Z_ir>=0} 1{Z_jr>=0} (science.md section 2).
         Problem p = Problem.random(30, 8, 120, 4242);
-        GdKernel k = p.kernel();
+        GdKernel k = p.kernel(path);
         double[] grad = new double[p.m * p.d];
         k.evaluate(p.w, grad);
         double[] z = k.preactivations();
@@ -332,10 +351,11 @@ class GdKernelTest {
         assertEquals(q, k.gradNormSq(), REF_REL_TOL * Math.max(1.0, scale));
     }
 
-    @Test
-    void repeatedCallsAndOtherThreadsAreBitIdentical() throws Exception {
+    @ParameterizedTest
+    @MethodSource("paths")
+    void repeatedCallsAndOtherThreadsAreBitIdentical(GdKernel.Path path) throws Exception {
         Problem p = Problem.random(100, 10, 1000, 31337);
-        GdKernel k = p.kernel();
+        GdKernel k = p.kernel(path);
         double[] w1 = p.w.clone();
         double[] l1 = new double[5];
         for (int t = 0; t < 5; t++) {
@@ -345,7 +365,7 @@ class GdKernelTest {
         double[] w2 = p.w.clone();
         double[] l2 = new double[5];
         Thread th = new Thread(() -> {
-            GdKernel k2 = p.kernel();
+            GdKernel k2 = p.kernel(path);
             for (int t = 0; t < 5; t++) {
                 l2[t] = k2.step(w2, 0.05);
             }
@@ -362,5 +382,14 @@ class GdKernelTest {
         assertEquals(a1, a2, 0.0);
         assertArrayEquals(g1, g2, 0.0);
         assertTrue(z1.length == p.n * p.m);
+        // After many calls (the JIT has compiled the kernels) the first, interpreted result recurs.
+        GdKernel k3 = p.kernel(path);
+        double[] w3 = p.w.clone();
+        double first = k3.evaluate(w3, g1);
+        for (int t = 0; t < 300; t++) {
+            k3.evaluate(w3, g2);
+        }
+        assertEquals(first, k3.evaluate(w3, g2), 0.0, "loss after warm-up");
+        assertArrayEquals(g1, g2, 0.0, "gradient after warm-up");
     }
 }
