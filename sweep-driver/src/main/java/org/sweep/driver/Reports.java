@@ -17,9 +17,9 @@ public final class Reports {
 
     /** Per width: tasks, median rate_empirical, fraction bound_holds, median max_dist_final of one sweep. */
     public static Dataset<Row> perWidth(SparkSession spark, String sweep) {
-        return spark.sql("SELECT width, count(*) AS tasks, median(rate_empirical) AS median_rate_empirical,"
-                + " avg(CASE WHEN bound_holds THEN 1.0 WHEN NOT bound_holds THEN 0.0 END) AS fraction_bound_holds,"
-                + " median(max_dist_final) AS median_max_dist"
+        return spark.sql("SELECT width, count(*) AS tasks, round(median(rate_empirical), 6) AS median_rate_empirical,"
+                + " round(avg(CASE WHEN bound_holds THEN 1.0 WHEN NOT bound_holds THEN 0.0 END), 3) AS fraction_bound_holds,"
+                + " round(median(max_dist_final), 6) AS median_max_dist"
                 + " FROM runs WHERE sweep = " + sqlString(sweep) + " GROUP BY width ORDER BY width");
     }
 
