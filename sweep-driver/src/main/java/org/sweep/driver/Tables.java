@@ -82,13 +82,18 @@ public final class Tables {
         // provenance
         req("code_version", S), req("java_version", S), req("os_arch", S), opt("blas", S), opt("lapack", S),
         req("created_at", T), req("config_json", S),
+        // appended later (nullable, so older files still read): logistic-loss summary, how H_inf was computed
+        opt("train_error_final", D), opt("margin_final", D), opt("proxy_g_final", D), opt("grad_ratio_final", D),
+        opt("h_inf_method", S),
     });
 
     /** One row per (task, checkpoint). */
     public static final StructType TRAJECTORIES_SCHEMA = DataTypes.createStructType(new StructField[] {
         req("sweep", S), req("task_id", S), req("step", I),
-        req("loss", D), req("loss_pred", D), req("grad_norm_sq", D), req("pl_ratio", D), req("max_dist", D),
+        req("loss", D), opt("loss_pred", D), req("grad_norm_sq", D), req("pl_ratio", D), req("max_dist", D),
         req("pattern_change", D), opt("lambda_min_h", D), opt("h_drift", D),
+        // appended later (nullable): logistic-loss statistics; loss_pred is null for the logistic loss
+        opt("train_error", D), opt("margin", D), opt("proxy_g", D), opt("grad_ratio", D),
     });
 
     /** One row per (task, matrix): full ascending spectra of h_inf, h_0, h_final. */
@@ -155,7 +160,8 @@ public final class Tables {
                 c.secondsTrain(), c.secondsSpectra(), o.secondsTotal(), gflops,
                 o.executor(), o.attempt(),
                 codeVersion, o.javaVersion(), o.osArch(), c.blas(), c.lapack(),
-                new Timestamp(o.createdAtMillis()), o.configJson());
+                new Timestamp(o.createdAtMillis()), o.configJson(),
+                m.trainErrorFinal(), m.marginFinal(), m.proxyGFinal(), m.gradRatioFinal(), m.hInfMethod());
     }
 
     /** The {@code trajectories} rows of a task, without the partition column. */
@@ -163,7 +169,8 @@ public final class Tables {
         List<Row> rows = new ArrayList<>(o.result().trajectory().size());
         for (Checkpoint k : o.result().trajectory()) {
             rows.add(RowFactory.create(o.taskId(), k.step(), k.loss(), k.lossPred(), k.gradNormSq(), k.plRatio(),
-                    k.maxDist(), k.patternChange(), k.lambdaMinH(), k.hDrift()));
+                    k.maxDist(), k.patternChange(), k.lambdaMinH(), k.hDrift(),
+                    k.trainError(), k.margin(), k.proxyG(), k.gradRatio()));
         }
         return rows;
     }

@@ -38,7 +38,7 @@ final class FakeWorker {
         for (int i = 0; i < k; i++) {
             int step = (int) ((long) i * s.steps() / (k - 1));
             traj.add(new Checkpoint(step, loss(s, step), loss(s, step), 2.0 * loss(s, step), 1.0, 0.01 * i,
-                    0.0, i == k - 1 ? 1.0 / s.width() : null, null));
+                    0.0, i == k - 1 ? 1.0 / s.width() : null, null, null, null, null, null));
         }
         double[] eig = new double[s.n()];
         double[] proj = new double[s.n()];
@@ -51,7 +51,7 @@ final class FakeWorker {
         boolean diverged = s.eta() >= 2;
         Summary m = new Summary(eig[0], eig[s.n() - 1], 0.5, 1.0, loss(s, 0), eig[0], 0.0, loss(s, s.steps()),
                 s.steps(), null, rate(s), rate(s), rate(s), rate(s), s.seed() % 2 == 0, eig[0], eig[0], 0.0,
-                1.0 / Math.sqrt(s.width()), 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0);
+                1.0 / Math.sqrt(s.width()), 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, null, null, null, null, "closed_form");
         return new TaskResult(s, diverged ? Status.DIVERGED : Status.OK, diverged ? "loss exceeded 1e6 L(0)" : null,
                 s.eta() * 2, s.eta(), m, traj, spectra, new Cost(0.5, 0.25, 1.5e9, "FakeBLAS", "FakeLAPACK"));
     }

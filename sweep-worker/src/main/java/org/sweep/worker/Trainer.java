@@ -22,6 +22,14 @@ import java.util.List;
  * the budget ends), n^2 d for X X^T, 2 n^2 m per H(k), 9 n^3 for the eigendecomposition of H_inf with
  * vectors, 4/3 n^3 (one reduction to tridiagonal form) for every values-only spectrum, lambda_min or
  * operator norm. The same model gives {@link #estimateFlops}.
+ *
+ * <p>Beyond Du et al. (issue 6): tasks other than relu / square / full batch / first layer run on
+ * {@link GeneralKernel} (the fused {@link GdKernel} keeps the default case); H_inf comes from {@link NtkInf}.
+ * With the logistic loss, loss_pred and the square-loss theory statistics are null and the classification
+ * statistics of {@link Loss#classification} are recorded. With mini-batch SGD (batch_size > 0) the steps between
+ * checkpoints are SGD steps without full-data statistics: the loss, gradient and all statistics are evaluated on
+ * the full data at checkpoints only, so divergence and the early-stopping target are detected there and pl_min is
+ * the minimum over checkpoints; each SGD step counts 4 b m d flops.
  */
 final class Trainer {
     /** Divergence: loss not finite or above this multiple of L(0) (issue 2). */
@@ -56,6 +64,7 @@ final class Trainer {
     private Integer stepsRun;
     private Integer stepsToTarget;
     private Double lambdaMinHFinal;
+    private String hInfMethod;
     private double plMin = Double.POSITIVE_INFINITY;
     private final List<Checkpoint> trajectory = new ArrayList<>();
     private final List<Spectrum> spectra = new ArrayList<>();
@@ -73,10 +82,11 @@ final class Trainer {
 
     /** Checks the options this version implements; the message names the first unsupported one. */
     static void checkSupported(TaskSpec spec) {
-        if (!spec.loss().equals("square")) {
-            throw new UnsupportedOperationException("not supported yet: loss=" + spec.loss() + " (supported: square)");
-        }
+        Loss.parse(spec.loss());
         Activation.parse(spec.activation());
+        if (!spec.trainLayers().equals("first") && !spec.trainLayers().equals("both")) {
+            throw new IllegalArgumentException("train_layers = " + spec.trainLayers() + ": must be first or both");
+        }
         long n = spec.n();
         long m = spec.width();
         long d = spec.d();
@@ -84,14 +94,12 @@ final class Trainer {
             throw new IllegalArgumentException("n = " + n + ", width = " + m + ", d = " + d
                     + ": an n x n, n x width, width x d or n x d array exceeds the Java array limit " + MAX_ARRAY);
         }
-        if (spec.batchSize() != 0) {
-            throw new UnsupportedOperationException("not supported yet: batch_size=" + spec.batchSize()
-                    + " (supported: 0, full batch)");
-        }
-        if (!spec.trainLayers().equals("first")) {
-            throw new UnsupportedOperationException("not supported yet: train_layers=" + spec.trainLayers()
-                    + " (supported: first)");
-        }
+    }
+
+    /** True for the Du et al. setting the fused {@link GdKernel} runs: relu, square loss, full batch, first layer. */
+    static boolean fusedCase(TaskSpec spec) {
+        return spec.activation().equals("relu") && spec.loss().equals("square") && spec.batchSize() == 0
+                && spec.trainLayers().equals("first");
     }
 
     /** Runs the task on generated data ({@code data_kind = sphere}). Never throws. */
@@ -143,14 +151,20 @@ final class Trainer {
         final int d = p.d();
         final int m = p.m();
         final Activation act = Activation.parse(spec.activation());
+        final Loss lossFn = Loss.parse(spec.loss());
+        final boolean square = lossFn == Loss.SQUARE;
+        final boolean both = spec.trainLayers().equals("both");
+        final int batch = spec.batchSize();
         final double[] x = p.x();
         final double[] y = p.y();
+        lossFn.checkLabels(y, spec.labels());
 
         // Kernel statistics of the data.
         long t = System.nanoTime();
         double[] g = Grams.inputGram(blas, x, n, d);
         maxCos = Grams.maxOffDiagonalAbs(g, n);
-        double[] hInf = Grams.hInf(g, n, act);
+        double[] hInf = NtkInf.hInf(g, n, act, spec.kappa(), both);
+        hInfMethod = NtkInf.method(act);
         double[] work = new double[n * n];
         double[] vecs = new double[n * n];
         double[] evInf = eig.all(hInf, n, work, vecs);
@@ -182,23 +196,44 @@ final class Trainer {
         long[] bitsK = new long[n * words];
         double[] h0 = null;
         double[] hk = null;
-        GdKernel kernel = new GdKernel(n, d, m, x, p.a(), y);
-        kernelImplementation = kernel.implementation();
+        GeneralKernel general = fusedCase(spec) ? null
+                : new GeneralKernel(n, d, m, x, y, p.a(), act, lossFn, both, batch, spec.seed(), blas);
+        StepKernel kernel;
+        if (general == null) {
+            GdKernel fused = new GdKernel(n, d, m, x, p.a(), y);
+            kernelImplementation = fused.implementation();
+            kernel = StepKernel.fused(fused);
+        } else {
+            kernelImplementation = "GeneralKernel/" + blas.getClass().getSimpleName();
+            kernel = general;
+        }
 
         int next = 0;
         for (int k = 0; ; k++) {
             boolean budgetEnd = k == spec.steps();
             double[] wk;
             double loss;
+            if (batch > 0 && !budgetEnd && !(next < plan.length && plan[next] == k)) {
+                // Mini-batch SGD between checkpoints: no full-data statistics (see the class comment).
+                general.sgdStep(w, eta);
+                flops += general.flopsBatch();
+                continue;
+            }
             if (budgetEnd) {
                 loss = kernel.evaluate(w, grad);
                 wk = w;
+            } else if (batch > 0) {
+                loss = kernel.evaluate(w, grad);
+                System.arraycopy(w, 0, wPrev, 0, w.length);
+                general.sgdStep(w, eta);
+                flops += general.flopsBatch();
+                wk = wPrev;
             } else {
                 System.arraycopy(w, 0, wPrev, 0, w.length);
                 loss = kernel.step(w, eta);
                 wk = wPrev;
             }
-            flops += 4.0 * n * m * d;
+            flops += general == null ? 4.0 * n * m * d : general.flopsFull();
             double gns = kernel.gradNormSq();
             if (k == 0) {
                 loss0 = loss;
@@ -239,13 +274,13 @@ final class Trainer {
             Grams.pattern(z, n, m, bitsK);
             double patternChange = (double) Grams.patternDifference(bits0, bitsK, n, m) / ((double) n * m);
             double maxDist = maxRowDistance(wk, p.w0(), m, d);
-            double lossPred = predictedLoss(evInf, proj0, eta, k);
+            Double lossPred = square ? predictedLoss(evInf, proj0, eta, k) : null;
 
             Double lambdaMinH = null;
             Double hDrift = null;
             t = System.nanoTime();
             if (k == 0) {
-                buildH(act, g, z, n, m, bitsK, h0);
+                buildH(act, general, g, z, n, m, bitsK, h0);
                 double[] ev0 = eig.all(h0, n, work, null);
                 h0Dev = eig.normOfDifference(h0, hInf, n, work);
                 flops += 2 * FLOPS_TRIDIAGONAL * cube(n);
@@ -262,7 +297,7 @@ final class Trainer {
                     lambdaMinHFinal = ev0[0];
                 }
             } else if (!diverged && (spectral || last)) {
-                buildH(act, g, z, n, m, bitsK, hk);
+                buildH(act, general, g, z, n, m, bitsK, hk);
                 if (last) {
                     double[] evk = eig.all(hk, n, work, null);
                     flops += FLOPS_TRIDIAGONAL * cube(n);
@@ -282,8 +317,19 @@ final class Trainer {
             }
             nanosSpectra += System.nanoTime() - t;
 
+            Double trainError = null;
+            Double margin = null;
+            Double proxyG = null;
+            Double gradRatio = null;
+            if (!square) {
+                double[] cls = Loss.classification(kernel.u(), y, n);
+                trainError = cls[0];
+                margin = cls[1];
+                proxyG = cls[2];
+                gradRatio = Math.sqrt(gns) / cls[2];
+            }
             trajectory.add(new Checkpoint(k, loss, lossPred, gns, gns / (2 * loss), maxDist, patternChange,
-                    lambdaMinH, hDrift));
+                    lambdaMinH, hDrift, trainError, margin, proxyG, gradRatio));
             if (last) {
                 stepsRun = k;
                 break;
@@ -291,8 +337,13 @@ final class Trainer {
         }
     }
 
-    private void buildH(Activation act, double[] g, double[] z, int n, int m, long[] bits, double[] h) {
-        if (act.derivativeIsIndicator()) {
+    private void buildH(Activation act, GeneralKernel general, double[] g, double[] z, int n, int m, long[] bits,
+                        double[] h) {
+        if (general != null) {
+            general.gram(g, h);
+            flops += spec.trainLayers().equals("both") ? 4.0 * n * n * m : 2.0 * n * n * m;
+            return;
+        } else if (act.derivativeIsIndicator()) {
             Grams.hFromPattern(g, bits, n, m, h);
         } else {
             Grams.hFromDerivatives(blas, g, z, n, m, act, new double[n * m], h);
@@ -403,7 +454,8 @@ final class Trainer {
         Checkpoint lastCp = trajectory.isEmpty() ? null : trajectory.get(trajectory.size() - 1);
         Double rateTheory = null;
         Double rateKernel = null;
-        if (etaValue != null) {
+        boolean square = spec.loss().equals("square");
+        if (etaValue != null && square) {
             rateTheory = 1 - etaValue * lambda0 / 2;
             rateKernel = (1 - etaValue * lambda0) * (1 - etaValue * lambda0);
         }
@@ -421,8 +473,10 @@ final class Trainer {
             double lmin = lambdaMinH0 != null ? lambdaMinH0 : Double.POSITIVE_INFINITY;
             double drift = Double.NEGATIVE_INFINITY;
             for (Checkpoint c : trajectory) {
-                holds &= c.loss() <= StrictMath.pow(rateTheory, c.step()) * loss0 * (1 + BOUND_TOL);
-                double pred = Math.sqrt(2 * c.lossPred());
+                if (rateTheory != null) {
+                    holds &= c.loss() <= StrictMath.pow(rateTheory, c.step()) * loss0 * (1 + BOUND_TOL);
+                }
+                double pred = c.lossPred() != null ? Math.sqrt(2 * c.lossPred()) : Double.NaN;
                 if (pred > 0 && Double.isFinite(pred)) {
                     dev = Math.max(dev, Math.abs(Math.sqrt(2 * c.loss()) - pred) / pred);
                 }
@@ -436,13 +490,13 @@ final class Trainer {
             if (lambdaMinHFinal != null) {
                 lmin = Math.min(lmin, lambdaMinHFinal);
             }
-            boundHolds = holds;
+            boundHolds = rateTheory != null ? holds : null;
             kernelDev = dev > Double.NEGATIVE_INFINITY ? dev : null;
             lambdaMinHMin = lmin < Double.POSITIVE_INFINITY ? lmin : null;
             hDriftMax = drift > Double.NEGATIVE_INFINITY ? drift : null;
         }
         int n = spec.n();
-        Double radiusBound = loss0 != null && lambda0 != null
+        Double radiusBound = square && loss0 != null && lambda0 != null
                 ? 4 * Math.sqrt(n) * Math.sqrt(2 * loss0) / (Math.sqrt(spec.width()) * lambda0) : null;
         Summary summary = new Summary(
                 lambda0, lambdaMaxInf, maxCos, yHinvY,
@@ -458,7 +512,12 @@ final class Trainer {
                 kernelDev,
                 lambda0 != null ? StrictMath.pow(n, 6) / StrictMath.pow(lambda0, 4) : null,
                 lambda0 != null ? lambda0 / ((double) n * n) : null,
-                lambdaMaxInf != null ? 2 / lambdaMaxInf : null);
+                lambdaMaxInf != null ? 2 / lambdaMaxInf : null,
+                lastCp != null ? lastCp.trainError() : null,
+                lastCp != null ? lastCp.margin() : null,
+                lastCp != null ? lastCp.proxyG() : null,
+                lastCp != null ? lastCp.gradRatio() : null,
+                hInfMethod);
         String blasName = SymEigen.implementationName(blas);
         Cost cost = new Cost((nanosTotal - nanosSpectra) * 1e-9, nanosSpectra * 1e-9, flops,
                 kernelImplementation == null ? blasName : kernelImplementation + " (training), " + blasName
@@ -474,7 +533,9 @@ final class Trainer {
         int[] plan = Schedule.checkpoints(spec.steps(), spec.checkpoints());
         boolean[] spectral = Schedule.spectrumFlags(plan.length, spec.spectrumCheckpoints());
         double n3 = n * n * n;
-        double f = (spec.steps() + 1.0) * 4 * n * m * d;          // training
+        double f = spec.batchSize() > 0                             // training
+                ? spec.steps() * 4.0 * spec.batchSize() * m * d + plan.length * 4 * n * m * d
+                : (spec.steps() + 1.0) * 4 * n * m * d;
         f += n * n * d + FLOPS_FULL_EIGEN_WITH_VECTORS * n3;      // G, H_inf eigenpairs
         f += 2 * n * n * m + 2 * FLOPS_TRIDIAGONAL * n3;          // H(0): spectrum, ||H(0) - H_inf||
         f += 2 * n * n * m + FLOPS_TRIDIAGONAL * n3;              // H(final) spectrum
@@ -498,7 +559,8 @@ final class Trainer {
         long n = spec.n();
         long m = spec.width();
         long d = spec.d();
-        return 8 * (4 * n * n + 4 * m * d + n * d + 64 * n) + n * m / 4
-                + GdKernel.workspaceBytes(spec.n(), spec.d(), spec.width());
+        long kernelBytes = fusedCase(spec) ? GdKernel.workspaceBytes(spec.n(), spec.d(), spec.width())
+                : 8 * (4 * n * m + 2 * n * d + m * d + 4 * n + 2 * m);  // GeneralKernel: Z, S, P, batch buffers, ...
+        return 8 * (4 * n * n + 4 * m * d + n * d + 64 * n) + n * m / 4 + kernelBytes;
     }
 }

@@ -234,20 +234,20 @@ class SweepWorkerTest {
     }
 
     @Test
-    void unsupportedOptionsFailWithAClearMessage() {
+    void badOptionsFailWithAClearMessage() {
         TaskSpec base = small();
         TaskSpec logistic = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
                 3, 1, "logistic", "relu", 0, "first");
-        TaskSpec tanh = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "square", "tanh", 0, "first");
-        TaskSpec sgd = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "square", "relu", 2, "first");
-        TaskSpec both = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "square", "relu", 0, "both");
-        assertFailed(logistic, "not supported yet: loss=logistic");
-        assertFailed(tanh, "not supported yet: activation=tanh");
-        assertFailed(sgd, "not supported yet: batch_size=2");
-        assertFailed(both, "not supported yet: train_layers=both");
+        TaskSpec swish = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
+                3, 1, "square", "swish", 0, "first");
+        TaskSpec hinge = new TaskSpec(8, 4, 2, "sphere", "", 1, "sign", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
+                3, 1, "hinge", "relu", 0, "first");
+        TaskSpec last = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
+                3, 1, "square", "relu", 0, "second");
+        assertFailed(logistic, "loss = logistic needs labels +-1, but labels = gaussian");
+        assertFailed(swish, "activation = swish");
+        assertFailed(hinge, "loss = hinge");
+        assertFailed(last, "train_layers = second");
         assertFailed(base.withLabels("true"), "labels = true");
         TaskSpec file = new TaskSpec(8, 4, 2, "file", "x.csv", 1, "true", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
                 3, 1, "square", "relu", 0, "first");
