@@ -99,6 +99,9 @@ final class DataKinds {
     static {
         Map<String, DataKind> kinds = new LinkedHashMap<>();
         kinds.put(SPHERE.name(), SPHERE);
+        kinds.put(FileKinds.IDX.name(), FileKinds.IDX);
+        kinds.put(FileKinds.CSV.name(), FileKinds.CSV);
+        kinds.put(FileKinds.PARQUET.name(), FileKinds.PARQUET);
         KINDS = java.util.Collections.unmodifiableMap(kinds);
     }
 

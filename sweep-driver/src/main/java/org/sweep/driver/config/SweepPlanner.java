@@ -52,7 +52,8 @@ import org.sweep.worker.TaskSpec;
  * are the same except for the seeds: {@code data.seed} is {@code grid.data_seed} and
  * {@code train.seed} is {@code grid.seed} (the full table is in {@link Param}):
  * <ul>
- *   <li>data: kind (sphere; default sphere), n, d, seed (data seed, default 0), labels (gaussian, sign,
+ *   <li>data: kind (sphere, or a file: idx, csv, parquet, see {@link FileKinds}; default sphere), n, d,
+ *       seed (data seed, default 0), labels (gaussian, sign,
  *       random-sign; default gaussian)</li>
  *   <li>network: width, kappa (default 1), activation (relu, softplus, tanh, gelu, leaky_relu; default
  *       relu), train_layers (first, both; default first)</li>

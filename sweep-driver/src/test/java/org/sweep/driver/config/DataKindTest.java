@@ -104,7 +104,7 @@ class DataKindTest {
         assertEquals("s.yaml:2: data.path: unknown key 'path' in data; expected one of kind, n, d, seed, labels",
                 e.getMessage());
         e = assertThrows(ConfigException.class, () -> plan(lines("name: t", "data: {kind: tabel}", "network: {width: 8}")));
-        assertEquals("s.yaml:2: data.kind: unknown data kind 'tabel' (did you mean 'table'?); expected one of sphere, table",
+        assertEquals("s.yaml:2: data.kind: unknown data kind 'tabel' (did you mean 'table'?); expected one of sphere, idx, csv, parquet, table",
                 e.getMessage());
     }
 }

@@ -367,9 +367,9 @@ class ValidationTest {
 
     @Test
     void unknownDataKind() {
-        assertEquals("s.yaml:5: data.kind: unknown data kind 'mnist'; expected one of sphere",
+        assertEquals("s.yaml:5: data.kind: unknown data kind 'mnist'; expected one of sphere, idx, csv, parquet",
                 message(withData("data: {kind: mnist, n: 20, d: 10}")));
-        assertEquals("s.yaml:5: data.kind: unknown data kind 'spere' (did you mean 'sphere'?); expected one of sphere",
+        assertEquals("s.yaml:5: data.kind: unknown data kind 'spere' (did you mean 'sphere'?); expected one of sphere, idx, csv, parquet",
                 message(withData("data: {kind: spere, n: 20, d: 10}")));
     }
 
