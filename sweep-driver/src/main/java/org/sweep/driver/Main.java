@@ -220,6 +220,10 @@ public final class Main {
         } catch (UsageException e) {
             err.println("sweep: " + e.getMessage());
             return USAGE;
+        } catch (org.sweep.driver.data.DataException e) {
+            // A data file found bad while a run loads it (e.g. a gzipped file that ends early).
+            err.println("sweep: " + e.getMessage());
+            return USAGE;
         } catch (OutputLock.HeldException e) {
             err.println("sweep: " + e.getMessage());
             return LOCKED;
@@ -289,7 +293,17 @@ public final class Main {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
+    /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
+    static void checkMaster(Args a) throws UsageException {
+        try {
+            MasterCheck.check(a.master);
+        } catch (IllegalArgumentException | MasterCheck.UnreachableException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     static SparkSession session(Args a, String appName) throws UsageException {
+        checkMaster(a);
         if (a.ui && !"127.0.0.1".equals(System.getenv("SPARK_LOCAL_IP"))) {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
@@ -311,6 +325,7 @@ public final class Main {
     static int run(Args a, PrintStream out, PrintStream err) throws Exception {
         Path file = sweepFile(a);
         SweepPlan plan = SweepPlanner.plan(file, a.sets, executorMemoryBytes(a));
+        checkMaster(a);
         ResultStore store = new ResultStore(a.out);
         try {
             store.init();
@@ -326,6 +341,7 @@ public final class Main {
                     err.println("sweep: removed " + removed + " file(s) of waves an interrupted run left uncommitted;"
                             + " their tasks run again");
                 }
+                checkTables(store);
                 SparkSession spark = session(a, "sweep run " + plan.name());
                 TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
                 SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err,
@@ -349,7 +365,17 @@ public final class Main {
             throw new UsageException("no results at " + a.out.toAbsolutePath() + " (not a directory); run a sweep"
                     + " first or pass --out DIR");
         }
+        checkTables(new ResultStore(a.out));
         return a.out;
+    }
+
+    /** Refuses tables written with an incompatible schema before anything reads or appends to them. */
+    static void checkTables(ResultStore store) throws UsageException {
+        try {
+            TableCheck.check(store);
+        } catch (TableCheck.IncompatibleException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static int sql(Args a, PrintStream out, PrintStream err) throws Exception {
