@@ -29,6 +29,8 @@ final class GdVectorKernel {
     static final int MR = 4;
     /** Gradient rows (input coordinates k) per tile of the second product. */
     static final int KR = 8;
+    /** Samples per block of the gradient product. */
+    static final int IB = 96;
 
     private final int n;
     private final int d;
@@ -48,6 +50,8 @@ final class GdVectorKernel {
     private final double[] gt;   // G^T per strip: [c0*dp + k*width + j]
     private final double[] uacc; // n x L lane accumulators of sum_r a_r relu(Z_ir)
     private final double[] utail; // n scalar-tail contributions
+    private final double[] wtail; // rows vecEnd .. m-1 of the last W (scalar tail columns)
+    private final double[] zt;    // MR x 3L scratch tile of Z
     private final double[] c;    // n, c_i = e_i / sqrt(m)
     private final double[] p;    // n x m (vector columns only, stride m): P_ir = a_r 1{Z_ir >= 0}
     private final double[] xs;   // xq scaled by c_i: [(kt*n + i)*KR + j] = c_i x[i][kt*KR + j]
@@ -85,6 +89,8 @@ final class GdVectorKernel {
         this.gt = new double[vecEnd * dp];
         this.uacc = new double[n * L];
         this.utail = new double[n];
+        this.wtail = new double[(m - vecEnd) * d];
+        this.zt = new double[MR * 3 * L];
         this.c = new double[n];
         this.p = new double[n * m];
         this.xs = new double[dp * n];
@@ -103,17 +109,18 @@ final class GdVectorKernel {
     double compute(double[] w, double[] out, double[] z, double[] u, double[] e) {
         packW(w);
         java.util.Arrays.fill(uacc, 0.0);
-        // Product 1 with the fused relu / prediction epilogue.
+        // Product 1 into an L1 scratch tile, with the fused mask / prediction epilogue. Z itself is
+        // written only on demand (fillZ): it is not needed for the gradient.
         for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
             for (int it = 0; it < np / MR; it++) {
-                zTile3(it, c0, z);
-                reluEpilogue(it * MR, c0, 3, z);
+                zTile3(it, c0, zt, 0, 3 * L);
+                reluEpilogue(it * MR, c0, 3);
             }
         }
         for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
             for (int it = 0; it < np / MR; it++) {
-                zTile1(it, c0, z);
-                reluEpilogue(it * MR, c0, 1, z);
+                zTile1(it, c0, zt, 0, L);
+                reluEpilogue(it * MR, c0, 1);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -121,7 +128,7 @@ final class GdVectorKernel {
             for (int r = vecEnd; r < m; r++) {
                 double zr = 0.0;
                 for (int k = 0; k < d; k++) {
-                    zr += x[i * d + k] * w[r * d + k];
+                    zr += x[i * d + k] * wtail[(r - vecEnd) * d + k];
                 }
                 z[i * m + r] = zr;
                 s += a[r] * Math.max(zr, 0.0);
@@ -153,14 +160,21 @@ final class GdVectorKernel {
             }
         }
         // Product 2: G^T = P^T Xs.
+        // Blocks of IB samples keep a block of P (IB x 3L) in L1 across all k tiles.
         for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
-            for (int kt = 0; kt < dp / KR; kt++) {
-                gTile3(kt, c0);
+            for (int i0 = 0; i0 < n; i0 += IB) {
+                int i1 = Math.min(n, i0 + IB);
+                for (int kt = 0; kt < dp / KR; kt++) {
+                    gTile3(kt, c0, i0, i1);
+                }
             }
         }
         for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
-            for (int kt = 0; kt < dp / KR; kt++) {
-                gTile1(kt, c0);
+            for (int i0 = 0; i0 < n; i0 += IB) {
+                int i1 = Math.min(n, i0 + IB);
+                for (int kt = 0; kt < dp / KR; kt++) {
+                    gTile1(kt, c0, i0, i1);
+                }
             }
         }
         unpackG(out);
@@ -176,7 +190,26 @@ final class GdVectorKernel {
         return 0.5 * loss;
     }
 
+    /**
+     * Writes the vector-strip columns of Z = X W^T for the W of the last {@link #compute} call into
+     * z (the scalar tail columns are written by compute itself), with the same tiles, hence bit for
+     * bit the values the gradient used.
+     */
+    void fillZ(double[] z) {
+        for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
+            for (int it = 0; it < np / MR; it++) {
+                zTile3(it, c0, z, it * MR * m + c0, m);
+            }
+        }
+        for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
+            for (int it = 0; it < np / MR; it++) {
+                zTile1(it, c0, z, it * MR * m + c0, m);
+            }
+        }
+    }
+
     private void packW(double[] w) {
+        System.arraycopy(w, vecEnd * d, wtail, 0, (m - vecEnd) * d);
         for (int c0 = 0; c0 < vecEnd; ) {
             int width = c0 < fullEnd ? 3 * L : L;
             int base = c0 * d;
@@ -204,8 +237,8 @@ final class GdVectorKernel {
         }
     }
 
-    /** Z tile: rows it*MR .. it*MR+3, columns c0 .. c0+3L-1. */
-    private void zTile3(int it, int c0, double[] z) {
+    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+3L-1, row j stored at dst[off + j*stride]. */
+    private void zTile3(int it, int c0, double[] dst, int off, int stride) {
         final int width = 3 * L;
         final int wo = c0 * d;
         final int xo = it * d * MR;
@@ -239,53 +272,55 @@ final class GdVectorKernel {
         }
         // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
         int i0 = it * MR;
-        int zo = i0 * m + c0;
-        c0_0.intoArray(z, zo);
-        c0_1.intoArray(z, zo + L);
-        c0_2.intoArray(z, zo + 2 * L);
+        int zo = off;
+        c0_0.intoArray(dst, zo);
+        c0_1.intoArray(dst, zo + L);
+        c0_2.intoArray(dst, zo + 2 * L);
         if (i0 + 1 < n) {
-            zo += m;
-            c1_0.intoArray(z, zo);
-            c1_1.intoArray(z, zo + L);
-            c1_2.intoArray(z, zo + 2 * L);
+            zo += stride;
+            c1_0.intoArray(dst, zo);
+            c1_1.intoArray(dst, zo + L);
+            c1_2.intoArray(dst, zo + 2 * L);
         }
         if (i0 + 2 < n) {
-            zo += m;
-            c2_0.intoArray(z, zo);
-            c2_1.intoArray(z, zo + L);
-            c2_2.intoArray(z, zo + 2 * L);
+            zo += stride;
+            c2_0.intoArray(dst, zo);
+            c2_1.intoArray(dst, zo + L);
+            c2_2.intoArray(dst, zo + 2 * L);
         }
         if (i0 + 3 < n) {
-            zo += m;
-            c3_0.intoArray(z, zo);
-            c3_1.intoArray(z, zo + L);
-            c3_2.intoArray(z, zo + 2 * L);
+            zo += stride;
+            c3_0.intoArray(dst, zo);
+            c3_1.intoArray(dst, zo + L);
+            c3_2.intoArray(dst, zo + 2 * L);
         }
     }
 
     /**
-     * Epilogue of a Z tile (rows i0 .. min(i0+MR, n)-1, columns c0 .. c0 + nv L - 1, just stored and
-     * still in L1): P_ir = a_r 1{Z_ir >= 0}, and sum_r P_ir Z_ir = sum_r a_r relu(Z_ir) into the
+     * Epilogue of a Z tile (rows i0 .. min(i0+MR, n)-1, columns c0 .. c0 + nv L - 1, just stored in
+     * the scratch tile zt): P_ir = a_r 1{Z_ir >= 0}, and sum_r P_ir Z_ir = sum_r a_r relu(Z_ir) into the
      * lane accumulators of u.
      */
-    private void reluEpilogue(int i0, int c0, int nv, double[] z) {
+    private void reluEpilogue(int i0, int c0, int nv) {
         int iEnd = Math.min(i0 + MR, n);
+        final int width = nv * L;
         final DoubleVector zero = DoubleVector.zero(S);
         for (int i = i0; i < iEnd; i++) {
-            int zo = i * m + c0;
+            int to = (i - i0) * width;
+            int po = i * m + c0;
             DoubleVector t = DoubleVector.fromArray(S, uacc, i * L);
             for (int v = 0; v < nv; v++) {
-                DoubleVector zv = DoubleVector.fromArray(S, z, zo + v * L);
+                DoubleVector zv = DoubleVector.fromArray(S, zt, to + v * L);
                 DoubleVector pv = zero.blend(DoubleVector.fromArray(S, a, c0 + v * L), zv.compare(VectorOperators.GE, 0.0));
-                pv.intoArray(p, zo + v * L);
+                pv.intoArray(p, po + v * L);
                 t = pv.fma(zv, t);
             }
             t.intoArray(uacc, i * L);
         }
     }
 
-    /** Z tile: rows it*MR .. it*MR+3, columns c0 .. c0+L-1. */
-    private void zTile1(int it, int c0, double[] z) {
+    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+L-1, row j stored at dst[off + j*stride]. */
+    private void zTile1(int it, int c0, double[] dst, int off, int stride) {
         final int width = L;
         final int wo = c0 * d;
         final int xo = it * d * MR;
@@ -309,38 +344,40 @@ final class GdVectorKernel {
         }
         // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
         int i0 = it * MR;
-        int zo = i0 * m + c0;
-        c0_0.intoArray(z, zo);
+        int zo = off;
+        c0_0.intoArray(dst, zo);
         if (i0 + 1 < n) {
-            zo += m;
-            c1_0.intoArray(z, zo);
+            zo += stride;
+            c1_0.intoArray(dst, zo);
         }
         if (i0 + 2 < n) {
-            zo += m;
-            c2_0.intoArray(z, zo);
+            zo += stride;
+            c2_0.intoArray(dst, zo);
         }
         if (i0 + 3 < n) {
-            zo += m;
-            c3_0.intoArray(z, zo);
+            zo += stride;
+            c3_0.intoArray(dst, zo);
         }
     }
 
     /** G^T tile: rows kt*KR .. kt*KR+7, columns c0 .. c0+3L-1; sums over all i. */
-    private void gTile3(int kt, int c0) {
+    private void gTile3(int kt, int c0, int i0, int i1) {
         final int width = 3 * L;
         final int xo = kt * n * KR;
         final DoubleVector zero = DoubleVector.zero(S);
         final double[] p = this.p;
         final double[] xs = this.xs;
-        DoubleVector g0_0 = zero, g0_1 = zero, g0_2 = zero;
-        DoubleVector g1_0 = zero, g1_1 = zero, g1_2 = zero;
-        DoubleVector g2_0 = zero, g2_1 = zero, g2_2 = zero;
-        DoubleVector g3_0 = zero, g3_1 = zero, g3_2 = zero;
-        DoubleVector g4_0 = zero, g4_1 = zero, g4_2 = zero;
-        DoubleVector g5_0 = zero, g5_1 = zero, g5_2 = zero;
-        DoubleVector g6_0 = zero, g6_1 = zero, g6_2 = zero;
-        DoubleVector g7_0 = zero, g7_1 = zero, g7_2 = zero;
-        for (int i = 0; i < n; i++) {
+        int go = c0 * dp + kt * KR * width;
+        final boolean first = i0 == 0;
+        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width), g0_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + L), g0_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + 2 * L);
+        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width), g1_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + L), g1_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + 2 * L);
+        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width), g2_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + L), g2_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + 2 * L);
+        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width), g3_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + L), g3_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + 2 * L);
+        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width), g4_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + L), g4_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + 2 * L);
+        DoubleVector g5_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width), g5_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width + L), g5_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width + 2 * L);
+        DoubleVector g6_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width), g6_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width + L), g6_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width + 2 * L);
+        DoubleVector g7_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width), g7_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width + L), g7_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width + 2 * L);
+        for (int i = i0; i < i1; i++) {
             int zo = i * m + c0;
             DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
             DoubleVector m1 = DoubleVector.fromArray(S, p, zo + L);
@@ -379,7 +416,6 @@ final class GdVectorKernel {
             g7_1 = xv.fma(m1, g7_1);
             g7_2 = xv.fma(m2, g7_2);
         }
-        int go = c0 * dp + kt * KR * width;
         g0_0.intoArray(gt, go);
         g0_1.intoArray(gt, go + L);
         g0_2.intoArray(gt, go + 2 * L);
@@ -414,21 +450,23 @@ final class GdVectorKernel {
     }
 
     /** G^T tile: rows kt*KR .. kt*KR+7, columns c0 .. c0+L-1; sums over all i. */
-    private void gTile1(int kt, int c0) {
+    private void gTile1(int kt, int c0, int i0, int i1) {
         final int width = L;
         final int xo = kt * n * KR;
         final DoubleVector zero = DoubleVector.zero(S);
         final double[] p = this.p;
         final double[] xs = this.xs;
-        DoubleVector g0_0 = zero;
-        DoubleVector g1_0 = zero;
-        DoubleVector g2_0 = zero;
-        DoubleVector g3_0 = zero;
-        DoubleVector g4_0 = zero;
-        DoubleVector g5_0 = zero;
-        DoubleVector g6_0 = zero;
-        DoubleVector g7_0 = zero;
-        for (int i = 0; i < n; i++) {
+        int go = c0 * dp + kt * KR * width;
+        final boolean first = i0 == 0;
+        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width);
+        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width);
+        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width);
+        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width);
+        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width);
+        DoubleVector g5_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width);
+        DoubleVector g6_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width);
+        DoubleVector g7_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width);
+        for (int i = i0; i < i1; i++) {
             int zo = i * m + c0;
             DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
             int xi = xo + i * KR;
@@ -449,7 +487,6 @@ final class GdVectorKernel {
             xv = DoubleVector.broadcast(S, xs[xi + 7]);
             g7_0 = xv.fma(m0, g7_0);
         }
-        int go = c0 * dp + kt * KR * width;
         g0_0.intoArray(gt, go);
         go += width;
         g1_0.intoArray(gt, go);
