@@ -8,12 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Pure-Java (jdk.incubator.vector) engine of {@link GdKernel}: both products of a gradient step as
  * register-blocked kernels with the elementwise work fused into them.
  * <ol>
- *   <li>Z = X W^T in tiles of MR rows x 3 vectors of columns. The tile epilogue, while the tile is
- *       in L1, writes P_ir = a_r 1{Z_ir >= 0} and adds sum_r P_ir Z_ir = sum_r a_r relu(Z_ir) into
- *       per-row lane accumulators of u (no separate pass over Z).</li>
+ *   <li>Z = X W^T in tiles of MR rows x 3 vectors of columns, stored into an L1 scratch tile. The
+ *       tile epilogue writes P_ir = a_r 1{Z_ir >= 0} and adds sum_r P_ir Z_ir = sum_r a_r relu(Z_ir)
+ *       into per-row lane accumulators of u (no pass over a stored Z). Z itself is written to
+ *       memory only when asked for ({@link #fillZ}), by the same tiles.</li>
  *   <li>u, e = u - y, c_i = e_i / sqrt(m) from the lane accumulators (fixed order); the packed X is
  *       scaled by c_i (n d work).</li>
- *   <li>G^T = (diag(c) X)^T P in tiles of KR gradient rows x 3 vectors of columns: pure FMA.</li>
+ *   <li>G^T = (diag(c) X)^T P in tiles of KR gradient rows x 3 vectors of columns, over blocks of
+ *       IB samples (the block of P stays in L1 across the KR-row tiles): pure FMA.</li>
  * </ol>
  * Columns r are split into strips: strips of three vectors, then one-vector strips, then a scalar
  * tail of fewer than one vector. X is packed once (it never changes), W once per call.
@@ -28,7 +30,7 @@ final class GdVectorKernel {
     /** Rows of Z per tile of the first product. */
     static final int MR = 4;
     /** Gradient rows (input coordinates k) per tile of the second product. */
-    static final int KR = 8;
+    static final int KR = 5;
     /** Samples per block of the gradient product. */
     static final int IB = 96;
 
@@ -114,13 +116,13 @@ final class GdVectorKernel {
         for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
             for (int it = 0; it < np / MR; it++) {
                 zTile3(it, c0, zt, 0, 3 * L);
-                reluEpilogue(it * MR, c0, 3);
+                reluEpilogue3(it * MR, c0);
             }
         }
         for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
             for (int it = 0; it < np / MR; it++) {
                 zTile1(it, c0, zt, 0, L);
-                reluEpilogue(it * MR, c0, 1);
+                reluEpilogue1(it * MR, c0);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -297,25 +299,47 @@ final class GdVectorKernel {
     }
 
     /**
-     * Epilogue of a Z tile (rows i0 .. min(i0+MR, n)-1, columns c0 .. c0 + nv L - 1, just stored in
+     * Epilogue of a Z tile (rows i0 .. min(i0+MR, n)-1, columns c0 .. c0 + 3L - 1, just stored in
      * the scratch tile zt): P_ir = a_r 1{Z_ir >= 0}, and sum_r P_ir Z_ir = sum_r a_r relu(Z_ir) into the
      * lane accumulators of u.
      */
-    private void reluEpilogue(int i0, int c0, int nv) {
-        int iEnd = Math.min(i0 + MR, n);
-        final int width = nv * L;
+    private void reluEpilogue3(int i0, int c0) {
+        final int iEnd = Math.min(i0 + MR, n);
+        final int width = 3 * L;
         final DoubleVector zero = DoubleVector.zero(S);
+        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
+        final DoubleVector a1 = DoubleVector.fromArray(S, a, c0 + L);
+        final DoubleVector a2 = DoubleVector.fromArray(S, a, c0 + 2 * L);
         for (int i = i0; i < iEnd; i++) {
             int to = (i - i0) * width;
             int po = i * m + c0;
+            DoubleVector z0 = DoubleVector.fromArray(S, zt, to);
+            DoubleVector z1 = DoubleVector.fromArray(S, zt, to + L);
+            DoubleVector z2 = DoubleVector.fromArray(S, zt, to + 2 * L);
+            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
+            DoubleVector p1 = zero.blend(a1, z1.compare(VectorOperators.GE, 0.0));
+            DoubleVector p2 = zero.blend(a2, z2.compare(VectorOperators.GE, 0.0));
+            p0.intoArray(p, po);
+            p1.intoArray(p, po + L);
+            p2.intoArray(p, po + 2 * L);
             DoubleVector t = DoubleVector.fromArray(S, uacc, i * L);
-            for (int v = 0; v < nv; v++) {
-                DoubleVector zv = DoubleVector.fromArray(S, zt, to + v * L);
-                DoubleVector pv = zero.blend(DoubleVector.fromArray(S, a, c0 + v * L), zv.compare(VectorOperators.GE, 0.0));
-                pv.intoArray(p, po + v * L);
-                t = pv.fma(zv, t);
-            }
+            t = p0.fma(z0, t);
+            t = p1.fma(z1, t);
+            t = p2.fma(z2, t);
             t.intoArray(uacc, i * L);
+        }
+    }
+
+    /** As {@link #reluEpilogue3} for a one-vector strip. */
+    private void reluEpilogue1(int i0, int c0) {
+        final int iEnd = Math.min(i0 + MR, n);
+        final DoubleVector zero = DoubleVector.zero(S);
+        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
+        for (int i = i0; i < iEnd; i++) {
+            DoubleVector z0 = DoubleVector.fromArray(S, zt, (i - i0) * L);
+            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
+            p0.intoArray(p, i * m + c0);
+            p0.fma(z0, DoubleVector.fromArray(S, uacc, i * L)).intoArray(uacc, i * L);
         }
     }
 
@@ -360,7 +384,7 @@ final class GdVectorKernel {
         }
     }
 
-    /** G^T tile: rows kt*KR .. kt*KR+7, columns c0 .. c0+3L-1; sums over all i. */
+    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+3L-1; sums over all i. */
     private void gTile3(int kt, int c0, int i0, int i1) {
         final int width = 3 * L;
         final int xo = kt * n * KR;
@@ -374,9 +398,6 @@ final class GdVectorKernel {
         DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width), g2_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + L), g2_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + 2 * L);
         DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width), g3_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + L), g3_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + 2 * L);
         DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width), g4_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + L), g4_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + 2 * L);
-        DoubleVector g5_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width), g5_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width + L), g5_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width + 2 * L);
-        DoubleVector g6_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width), g6_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width + L), g6_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width + 2 * L);
-        DoubleVector g7_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width), g7_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width + L), g7_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width + 2 * L);
         for (int i = i0; i < i1; i++) {
             int zo = i * m + c0;
             DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
@@ -403,18 +424,6 @@ final class GdVectorKernel {
             g4_0 = xv.fma(m0, g4_0);
             g4_1 = xv.fma(m1, g4_1);
             g4_2 = xv.fma(m2, g4_2);
-            xv = DoubleVector.broadcast(S, xs[xi + 5]);
-            g5_0 = xv.fma(m0, g5_0);
-            g5_1 = xv.fma(m1, g5_1);
-            g5_2 = xv.fma(m2, g5_2);
-            xv = DoubleVector.broadcast(S, xs[xi + 6]);
-            g6_0 = xv.fma(m0, g6_0);
-            g6_1 = xv.fma(m1, g6_1);
-            g6_2 = xv.fma(m2, g6_2);
-            xv = DoubleVector.broadcast(S, xs[xi + 7]);
-            g7_0 = xv.fma(m0, g7_0);
-            g7_1 = xv.fma(m1, g7_1);
-            g7_2 = xv.fma(m2, g7_2);
         }
         g0_0.intoArray(gt, go);
         g0_1.intoArray(gt, go + L);
@@ -435,21 +444,9 @@ final class GdVectorKernel {
         g4_0.intoArray(gt, go);
         g4_1.intoArray(gt, go + L);
         g4_2.intoArray(gt, go + 2 * L);
-        go += width;
-        g5_0.intoArray(gt, go);
-        g5_1.intoArray(gt, go + L);
-        g5_2.intoArray(gt, go + 2 * L);
-        go += width;
-        g6_0.intoArray(gt, go);
-        g6_1.intoArray(gt, go + L);
-        g6_2.intoArray(gt, go + 2 * L);
-        go += width;
-        g7_0.intoArray(gt, go);
-        g7_1.intoArray(gt, go + L);
-        g7_2.intoArray(gt, go + 2 * L);
     }
 
-    /** G^T tile: rows kt*KR .. kt*KR+7, columns c0 .. c0+L-1; sums over all i. */
+    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+L-1; sums over all i. */
     private void gTile1(int kt, int c0, int i0, int i1) {
         final int width = L;
         final int xo = kt * n * KR;
@@ -463,9 +460,6 @@ final class GdVectorKernel {
         DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width);
         DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width);
         DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width);
-        DoubleVector g5_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 5 * width);
-        DoubleVector g6_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 6 * width);
-        DoubleVector g7_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 7 * width);
         for (int i = i0; i < i1; i++) {
             int zo = i * m + c0;
             DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
@@ -480,12 +474,6 @@ final class GdVectorKernel {
             g3_0 = xv.fma(m0, g3_0);
             xv = DoubleVector.broadcast(S, xs[xi + 4]);
             g4_0 = xv.fma(m0, g4_0);
-            xv = DoubleVector.broadcast(S, xs[xi + 5]);
-            g5_0 = xv.fma(m0, g5_0);
-            xv = DoubleVector.broadcast(S, xs[xi + 6]);
-            g6_0 = xv.fma(m0, g6_0);
-            xv = DoubleVector.broadcast(S, xs[xi + 7]);
-            g7_0 = xv.fma(m0, g7_0);
         }
         g0_0.intoArray(gt, go);
         go += width;
@@ -496,11 +484,5 @@ final class GdVectorKernel {
         g3_0.intoArray(gt, go);
         go += width;
         g4_0.intoArray(gt, go);
-        go += width;
-        g5_0.intoArray(gt, go);
-        go += width;
-        g6_0.intoArray(gt, go);
-        go += width;
-        g7_0.intoArray(gt, go);
     }
 }
