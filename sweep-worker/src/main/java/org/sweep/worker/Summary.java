@@ -17,6 +17,10 @@ import java.io.Serializable;
  * radiusBound = 4 sqrt(n) ||y - u(0)|| / (sqrt(m) lambda0); patternChangeFinal; plMin = min over every step
  * of ||grad L||^2 / (2L); kernelDev = max over checkpoints of | ||u(k)-y|| - ||pred(k)|| | / ||pred(k)||;
  * mDu = n^6 / lambda0^4; etaTheory = lambda0 / n^2; etaStable = 2 / lambdaMaxInf.
+ * <p>Logistic loss (null otherwise): trainErrorFinal, marginFinal, proxyGFinal, gradRatioFinal are the
+ * checkpoint statistics of the last checkpoint; rateTheory, rateKernel, boundHolds, kernelDev and radiusBound
+ * (square-loss theory) are null.
+ * <p>hInfMethod: how H_inf was computed, {@code closed_form} or the quadrature rule (see NtkInf).
  */
 public record Summary(
         Double lambda0,
@@ -44,11 +48,17 @@ public record Summary(
         Double kernelDev,
         Double mDu,
         Double etaTheory,
-        Double etaStable) implements Serializable {
+        Double etaStable,
+        Double trainErrorFinal,
+        Double marginFinal,
+        Double proxyGFinal,
+        Double gradRatioFinal,
+        String hInfMethod) implements Serializable {
 
     /** A summary where nothing was measured (a task that failed before training). */
     public static Summary empty() {
         return new Summary(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
 }

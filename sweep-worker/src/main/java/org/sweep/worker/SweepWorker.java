@@ -1,8 +1,22 @@
 package org.sweep.worker;
 
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.lapack.LAPACK;
+
 /**
  * The one public entry point of the numerical core: a task spec in, a result out.
  * Pure Java: no Spark, no Hadoop, no I/O. Thread-safe; results depend only on the spec.
+ *
+ * <p>What a task does and measures is documented on {@code Trainer} (order of work, statistics, flop
+ * model), {@code Schedule} (checkpoints), {@code DataGen} (random streams) and {@code Activation}
+ * (kernels). Conventions: NTK parameterisation 1/sqrt(m), loss 1/2 sum (u - y)^2, only the first layer
+ * trained, float64, PL* ratio ||grad L||^2 / (2 L).
+ *
+ * <p>Supported now: loss {@code square}, activation {@code relu}, batch size 0, train layers {@code first};
+ * other values give a FAILED result whose message starts with "not supported yet".
+ *
+ * <p>The spec must not be null (a result cannot be built without it); everything else that can go wrong
+ * becomes a result with status {@code failed} or {@code diverged}.
  */
 public final class SweepWorker {
     private SweepWorker() {
@@ -10,21 +24,23 @@ public final class SweepWorker {
 
     /** Runs a task on generated data ({@code dataKind = sphere}). Never throws: failures become FAILED results. */
     public static TaskResult run(TaskSpec spec) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new Trainer(spec, BLAS.getInstance(), LAPACK.getInstance()).runGenerated();
     }
 
     /** Runs a task on supplied rows (the first {@code spec.n()} rows of {@code data}). Never throws. */
     public static TaskResult run(TaskSpec spec, Dataset data) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new Trainer(spec, BLAS.getInstance(), LAPACK.getInstance()).runSupplied(data);
     }
 
-    /** Peak bytes one task needs: about 8 (n m + m d + 3 n^2) plus the spectra's workspace. */
+    /** Peak bytes one task needs: about 8 (n m + m d + 3 n^2) plus the spectra's workspace
+     *  (exact model on {@code Trainer.estimateBytes}). */
     public static long estimateBytes(TaskSpec spec) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return Trainer.estimateBytes(spec);
     }
 
-    /** Estimated floating-point operations of a task (for cost ordering and plan output). */
+    /** Estimated floating-point operations of a task run to its full step budget, by the flop model of
+     *  {@link Cost#flops()}. */
     public static double estimateFlops(TaskSpec spec) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return Trainer.estimateFlops(spec);
     }
 }

@@ -20,7 +20,36 @@ final class Names {
         }
         // A suggestion is useful only when most of the word survives: at most 2 edits and
         // fewer edits than half the candidate's length (so "x" does not suggest "n").
-        return best != null && bestDistance <= 2 && 2 * bestDistance < best.length() ? best : null;
+        if (best != null && bestDistance <= 2 && 2 * bestDistance < best.length()) {
+            return best;
+        }
+        // Otherwise a shortened or differently ended word: the one candidate sharing a prefix of
+        // at least MIN_PREFIX characters ("stable" -> "stability", "spec" -> "spectrum_checkpoints").
+        String byPrefix = null;
+        int longest = MIN_PREFIX - 1;
+        boolean tie = false;
+        for (String c : candidates) {
+            int p = commonPrefix(word.toLowerCase(java.util.Locale.ROOT), c);
+            if (p > longest) {
+                byPrefix = c;
+                longest = p;
+                tie = false;
+            } else if (p == longest && byPrefix != null) {
+                tie = true;
+            }
+        }
+        return tie ? null : byPrefix;
+    }
+
+    /** Shortest shared beginning that makes a candidate a suggestion. */
+    private static final int MIN_PREFIX = 4;
+
+    private static int commonPrefix(String a, String b) {
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i;
     }
 
     /** "unknown loss 'sqare' (did you mean 'square'?); expected one of square, logistic". */

@@ -52,7 +52,8 @@ import org.sweep.worker.TaskSpec;
  * are the same except for the seeds: {@code data.seed} is {@code grid.data_seed} and
  * {@code train.seed} is {@code grid.seed} (the full table is in {@link Param}):
  * <ul>
- *   <li>data: kind (sphere; default sphere), n, d, seed (data seed, default 0), labels (gaussian, sign,
+ *   <li>data: kind (sphere, or a file: idx, csv, parquet, see {@link FileKinds}; default sphere), n, d,
+ *       seed (data seed, default 0), labels (gaussian, sign,
  *       random-sign; default gaussian)</li>
  *   <li>network: width, kappa (default 1), activation (relu, softplus, tanh, gelu, leaky_relu; default
  *       relu), train_layers (first, both; default first)</li>
@@ -82,8 +83,9 @@ import org.sweep.worker.TaskSpec;
  * Overrides apply in order, before validation; errors in them name the override.
  *
  * <h2>Validation</h2>
- * Everything is checked before any task runs; the first problem (in file order) is thrown as a
- * {@link ConfigException} naming file, line and key: malformed YAML, an empty file or one that is
+ * Everything is checked before any task runs, and one problem is thrown as a {@link ConfigException}
+ * naming file, line and key (structure first, then parameter values, earliest line first, then the
+ * relations inside each task in expansion order, then memory): malformed YAML, an empty file or one that is
  * not a mapping, duplicate and unknown keys (with a did-you-mean), wrong types, NaN/infinity,
  * out-of-range values, unknown words (data kind, labels, eta_mode, loss, activation, train_layers),
  * a parameter both in its section and under grid, empty lists or grids, ranges that never reach
@@ -126,7 +128,7 @@ public final class SweepPlanner {
             throw new ConfigException(location, 0, "", Files.isDirectory(file)
                     ? "is a directory, not a sweep file" : "cannot read: " + e.getMessage());
         }
-        return plan(location, file, text, setOverrides, executorMemoryBytes);
+        return plan(location, file, text, setOverrides, executorMemoryBytes, DataKinds.KINDS);
     }
 
     /**
@@ -141,11 +143,18 @@ public final class SweepPlanner {
         } catch (InvalidPathException e) {
             source = null;
         }
-        return plan(fileName, source, yamlText, setOverrides, executorMemoryBytes);
+        return plan(fileName, source, yamlText, setOverrides, executorMemoryBytes, DataKinds.KINDS);
     }
 
-    private static SweepPlan plan(String location, Path source, String text, List<String> overrides,
-                                  long executorMemoryBytes) throws ConfigException {
+    /** As {@link #plan(String, String, List, long)} with a given set of data kinds (for tests of new kinds). */
+    static SweepPlan plan(String fileName, String yamlText, List<String> setOverrides, long executorMemoryBytes,
+                          Map<String, DataKind> kinds) throws ConfigException {
+        return plan(fileName, Path.of(fileName), yamlText, setOverrides, executorMemoryBytes, kinds);
+    }
+
+    private static SweepPlan plan(String location, Path source, String text, List<String> setOverrides,
+                                  long executorMemoryBytes, Map<String, DataKind> kinds) throws ConfigException {
+        List<String> overrides = setOverrides == null ? List.of() : setOverrides;
         Optional<YNode> parsed = Yaml.parse(location, text, false);
         if (parsed.isEmpty() || parsed.get() instanceof YScalar s && s.isNull()) {
             throw new ConfigException(location, 0, "", "the file is empty; a sweep needs at least a name "
@@ -159,7 +168,7 @@ public final class SweepPlanner {
         for (String o : overrides) {
             applyOverride(root, o);
         }
-        return new Builder(location, root).build(source, text, overrides, executorMemoryBytes);
+        return new Builder(location, root, kinds).build(source, text, overrides, executorMemoryBytes);
     }
 
     /** Applies one {@code key=value} override to the tree (see the class comment). */
@@ -205,6 +214,9 @@ public final class SweepPlanner {
             if (cur.entries().remove(last) == null) {
                 throw new ConfigException(loc, 0, key, "nothing to remove: the sweep has no " + key);
             }
+            if (parts.length == 2 && parts[0].equals("grid") && cur.entries().isEmpty()) {
+                root.entries().remove("grid"); // removing the last axis leaves a single task, not an empty grid
+            }
         } else {
             cur.entries().put(last, new Entry(last, o, value.get()));
         }
@@ -219,9 +231,12 @@ public final class SweepPlanner {
         private final Map<Param, List<Value>> axes = new EnumMap<>(Param.class);
         private final List<ConfigException> problems = new ArrayList<>();
 
-        Builder(String location, YMap root) {
+        private final Map<String, DataKind> kinds;
+
+        Builder(String location, YMap root, Map<String, DataKind> kinds) {
             this.location = location;
             this.root = root;
+            this.kinds = kinds;
         }
 
         SweepPlan build(Path source, String text, List<String> overrides, long executorMemoryBytes)
@@ -243,15 +258,16 @@ public final class SweepPlanner {
             DataKind kind = dataKind();
             checkSectionKeys(kind);
             grid = grid();
+            String dataset = kind.dataset(sections.get(Param.Section.DATA));
+            Map<Param, Object> kindDefaults = kind.defaults(sections.get(Param.Section.DATA));
             for (Param p : Param.values()) {
                 try {
-                    axes.put(p, axis(p, kind));
+                    axes.put(p, axis(p, kind, kindDefaults.get(p)));
                 } catch (ConfigException e) {
                     problems.add(e);
                 }
             }
             throwFirstProblem();
-            String dataset = kind.dataset(sections.get(Param.Section.DATA));
             checkCount();
             List<PlannedTask> tasks = expand(kind, dataset, executorMemoryBytes);
             return new SweepPlan(name, source, text, overrides, tasks);
@@ -300,13 +316,13 @@ public final class SweepPlanner {
         private DataKind dataKind() throws ConfigException {
             Entry e = sections.get(Param.Section.DATA).get("kind");
             if (e == null) {
-                return DataKinds.KINDS.get(DataKinds.DEFAULT_KIND);
+                return kinds.get(DataKinds.DEFAULT_KIND);
             }
             String kind = Values.word(e.value(), "data.kind");
-            DataKind k = DataKinds.KINDS.get(kind);
+            DataKind k = kinds.get(kind);
             if (k == null) {
                 throw new ConfigException(e.value().origin(), "data.kind",
-                        Names.unknownValue("data kind", kind, DataKinds.KINDS.keySet()));
+                        Names.unknownValue("data kind", kind, kinds.keySet()));
             }
             return k;
         }
@@ -383,7 +399,7 @@ public final class SweepPlanner {
         }
 
         /** The values of one parameter: its grid axis, its section value or its default. */
-        private List<Value> axis(Param p, DataKind kind) throws ConfigException {
+        private List<Value> axis(Param p, DataKind kind, Object kindDefault) throws ConfigException {
             Entry home = sections.get(p.section).get(p.sectionKey);
             Entry axis = grid == null ? null : grid.get(p.gridKey);
             if (home != null && axis != null) {
@@ -399,12 +415,16 @@ public final class SweepPlanner {
                 }
                 values = List.of(Values.of(p, home.value(), p.homePath()));
             } else {
-                Object def = p == Param.LABELS ? kind.labelKinds().get(0) : p.defaultValue;
+                Object def = kindDefault != null ? kindDefault
+                        : p == Param.LABELS ? kind.labelKinds().get(0) : p.defaultValue;
                 if (def == null) {
                     throw new ConfigException(location, 0, p.homePath(), "missing; give " + p.homePath()
                             + " or a list under " + p.gridPath());
                 }
-                values = List.of(new Value(def, new Origin(location, 0), p.homePath()));
+                // Defaults of the data kind come from the data (e.g. a file's columns): check them too.
+                values = List.of(kindDefault != null
+                        ? Values.checked(p, def, sections.get(Param.Section.DATA).origin(), p.homePath())
+                        : new Value(def, new Origin(location, 0), p.homePath()));
             }
             if (p == Param.LABELS) {
                 for (Value v : values) {
@@ -465,6 +485,8 @@ public final class SweepPlanner {
             int[] idx = new int[params.length];
             Value[] v = new Value[params.length];
             long overLimit = 0;
+            // Estimates depend on few fields and sweeps repeat them across seeds etc.: compute each once.
+            Map<CostKey, Estimate> costs = new java.util.HashMap<>();
             PlannedTask worst = null;
             Value[] worstValues = null;
             for (long t = 0; t < total; t++) {
@@ -472,11 +494,20 @@ public final class SweepPlanner {
                     v[i] = axes.get(params[i]).get(idx[i]);
                 }
                 TaskSpec spec = spec(kind, dataset, v);
+                DataKinds.Problem problem = kind.check(spec);
+                if (problem != null) {
+                    Value culprit = v[problem.param().ordinal()];
+                    throw new ConfigException(culprit.origin(), culprit.key(), problem.text());
+                }
                 String id = TaskIds.taskId(spec);
-                PlannedTask task = new PlannedTask(id, spec, Estimates.bytes(spec), Estimates.flops(spec));
+                Estimate cost = costs.computeIfAbsent(new CostKey(spec),
+                        k -> new Estimate(Estimates.bytes(spec), Estimates.flops(spec)));
+                PlannedTask task = new PlannedTask(id, spec, cost.bytes(), cost.flops());
                 if (executorMemoryBytes > 0 && task.estimatedBytes() > executorMemoryBytes) {
                     overLimit++;
-                    if (worst == null || task.estimatedBytes() > worst.estimatedBytes()) {
+                    if (worst == null || task.estimatedBytes() > worst.estimatedBytes()
+                            || task.estimatedBytes() == worst.estimatedBytes()
+                            && Estimates.size(spec) > Estimates.size(worst.spec())) {
                         worst = task;
                         worstValues = v.clone();
                     }
@@ -496,9 +527,11 @@ public final class SweepPlanner {
                 double nTerms = 3.0 * s.n() * s.n();
                 Value blame = nTerms > widthTerms ? worstValues[Param.N.ordinal()] : worstValues[Param.WIDTH.ordinal()];
                 throw new ConfigException(blame.origin(), blame.key(), String.format(Locale.ROOT,
-                        "task width=%d n=%d d=%d needs an estimated %s, more than the executor memory of %s "
+                        "task width=%d n=%d d=%d needs %s, more than the executor memory of %s "
                                 + "(%d of %d tasks are too large)",
-                        s.width(), s.n(), s.d(), Estimates.human(worst.estimatedBytes()),
+                        s.width(), s.n(), s.d(), worst.estimatedBytes() == Long.MAX_VALUE
+                                ? "more than " + Estimates.human((long) Estimates.OVERFLOW_GUARD_BYTES)
+                                : "an estimated " + Estimates.human(worst.estimatedBytes()),
                         Estimates.human(executorMemoryBytes), overLimit, total));
             }
             Arrays.sort(ids);
@@ -509,6 +542,18 @@ public final class SweepPlanner {
                 }
             }
             return tasks;
+        }
+
+        /** The fields of a spec that the worker's cost estimates can depend on. */
+        private record CostKey(int width, int n, int d, int steps, int checkpoints, int spectrumCheckpoints,
+                               int batchSize, String loss, String activation, String trainLayers) {
+            CostKey(TaskSpec s) {
+                this(s.width(), s.n(), s.d(), s.steps(), s.checkpoints(), s.spectrumCheckpoints(), s.batchSize(),
+                        s.loss(), s.activation(), s.trainLayers());
+            }
+        }
+
+        private record Estimate(long bytes, double flops) {
         }
 
         /** Builds one spec after the checks that relate parameters of one task. */
@@ -529,7 +574,7 @@ public final class SweepPlanner {
             }
             try {
                 return new TaskSpec(
-                        intOf(width), intOf(n), intOf(v[Param.D.ordinal()]), kind.name(), dataset,
+                        intOf(width), intOf(n), intOf(v[Param.D.ordinal()]), kind.specKind(), dataset,
                         (Long) v[Param.DATA_SEED.ordinal()].value(),
                         (String) v[Param.LABELS.ordinal()].value(),
                         (Double) v[Param.KAPPA.ordinal()].value(),
@@ -578,39 +623,31 @@ public final class SweepPlanner {
         private Estimates() {
         }
 
-        /** Set once the worker reports that it has no estimates yet (an exception per task is slow). */
-        private static volatile boolean workerLacksEstimates;
+        /**
+         * Sizes whose memory is at least this many bytes are reported as {@link Long#MAX_VALUE}: the
+         * worker's estimate is computed in long arithmetic and would overflow near 2^63.
+         */
+        static final double OVERFLOW_GUARD_BYTES = 0x1p61;
 
+        /** The worker's peak-memory estimate; {@link Long#MAX_VALUE} for sizes where it cannot be represented. */
         static long bytes(TaskSpec s) {
-            if (!workerLacksEstimates) {
-                try {
-                    long b = SweepWorker.estimateBytes(s);
-                    return b < 0 ? Long.MAX_VALUE : b;
-                } catch (UnsupportedOperationException e) {
-                    workerLacksEstimates = true;
-                }
+            // size() is a lower bound of any estimate (the n x n kernel, the m x d weights, the n x m activations).
+            if (size(s) >= OVERFLOW_GUARD_BYTES) {
+                return Long.MAX_VALUE;
             }
-            {
-                // Until the worker implements its estimate: 8 (n m + m d + 3 n^2) bytes.
-                double m = s.width();
-                double n = s.n();
-                double bytes = 8 * (n * m + m * s.d() + 3 * n * n);
-                return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) bytes;
-            }
+            long b = SweepWorker.estimateBytes(s);
+            return b < 0 ? Long.MAX_VALUE : b;
         }
 
         static double flops(TaskSpec s) {
-            if (!workerLacksEstimates) {
-                try {
-                    return SweepWorker.estimateFlops(s);
-                } catch (UnsupportedOperationException e) {
-                    workerLacksEstimates = true;
-                }
-            }
-            {
-                // Until the worker implements its estimate: 4 n m d per step.
-                return 4.0 * s.n() * s.width() * s.d() * s.steps();
-            }
+            return SweepWorker.estimateFlops(s);
+        }
+
+        /** A size measure in floating point, 8 (n m + m d + n^2), to rank tasks whose estimate overflows. */
+        static double size(TaskSpec s) {
+            double n = s.n();
+            double m = s.width();
+            return 8 * (n * m + m * s.d() + n * n);
         }
 
         /** "512 bytes", "3.0 MiB", "9.6 GiB". */

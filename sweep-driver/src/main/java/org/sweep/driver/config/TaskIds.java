@@ -56,6 +56,14 @@ public final class TaskIds {
     private static final ConcurrentHashMap<Long, String> DOUBLE_TEXT = new ConcurrentHashMap<>();
     private static final int DOUBLE_TEXT_MAX = 100_000;
 
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    });
+
     /** Canonical JSON of a spec (see the class comment). Used as the config_json column. */
     public static String canonicalJson(TaskSpec spec) {
         StringBuilder sb = new StringBuilder(320);
@@ -98,12 +106,7 @@ public final class TaskIds {
 
     /** The id of a canonical JSON text. */
     static String idOf(String canonicalJson) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        MessageDigest sha = SHA256.get();
         byte[] digest = sha.digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
         StringBuilder hex = new StringBuilder(ID_HEX_CHARS);
         for (int i = 0; i < ID_HEX_CHARS / 2; i++) {

@@ -221,6 +221,29 @@ class GridExpansionTest {
     }
 
     @Test
+    void anchorsAndAliasesAreValues() throws Exception {
+        SweepPlan p = plan(lines("name: a", "grid:", "  width: &sizes [8, 16]", "  n: *sizes", "data: {d: 2}"));
+        assertEquals(List.of(8L, 8L, 16L, 16L), column(p, s -> (long) s.width()));
+        assertEquals(List.of(8L, 16L, 8L, 16L), column(p, s -> (long) s.n()));
+    }
+
+    @Test
+    void recursiveAnchorsAreRefused() {
+        assertEquals("s.yaml:3: grid.width[0]: nested too deeply (recursive anchor?)",
+                Sweeps.message(lines("name: a", "grid:", "  width: &w [*w]", "data: {n: 4, d: 2}", "network: {}")));
+    }
+
+    @Test
+    void blockAndFlowStylesAreTheSame() throws Exception {
+        String block = lines("name: quickstart", "grid:", "  width:", "    from: 16", "    to: 1024", "    factor: 4",
+                "  n:", "    - 20", "    - 40", "  seed: {from: 0, count: 4}", "  eta: [0.5]",
+                "data:", "  kind: sphere", "  d: 10", "  seed: 0", "  labels: gaussian",
+                "train:", "  steps: 1000", "  eta_mode: stability", "  checkpoints: 30", "  spectrum_checkpoints: 6",
+                "  target_loss_ratio: 1.0e-6");
+        assertEquals(plan(QUICKSTART).tasks(), plan(block).tasks());
+    }
+
+    @Test
     void descriptionIsFreeText() throws Exception {
         assertEquals(1, plan(lines("name: a", "description: 'eta: .nan is fine here'", "network: {width: 8}",
                 "data: {n: 4, d: 2}")).tasks().size());

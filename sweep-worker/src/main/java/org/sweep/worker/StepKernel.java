@@ -1,0 +1,62 @@
+package org.sweep.worker;
+
+/**
+ * What the training loop needs from a gradient kernel: the loss and gradient at the current weights, a
+ * gradient step, and views of the last full-data evaluation. Two implementations: the fused ReLU /
+ * square-loss / full-batch / first-layer kernel {@link GdKernel} (through {@link #fused}) and the general
+ * {@link GeneralKernel} for every other task.
+ */
+interface StepKernel {
+    /** L at w (and the kernel's current output weights); writes dL/dW into grad (m x d). Does not move. */
+    double evaluate(double[] w, double[] grad);
+
+    /** Full-batch step: returns L at the incoming weights and moves them by -eta grad L. */
+    double step(double[] w, double eta);
+
+    /** ||grad L||^2 of the last evaluate/step (all trained parameters). */
+    double gradNormSq();
+
+    /** Predictions u of the last full-data evaluation. */
+    double[] u();
+
+    /** Residuals u - y of the last full-data evaluation. */
+    double[] residual();
+
+    /** Preactivations Z (index i*m + r) of the last full-data evaluation. */
+    double[] preactivations();
+
+    /** The fused kernel as a StepKernel. */
+    static StepKernel fused(GdKernel k) {
+        return new StepKernel() {
+            @Override
+            public double evaluate(double[] w, double[] grad) {
+                return k.evaluate(w, grad);
+            }
+
+            @Override
+            public double step(double[] w, double eta) {
+                return k.step(w, eta);
+            }
+
+            @Override
+            public double gradNormSq() {
+                return k.gradNormSq();
+            }
+
+            @Override
+            public double[] u() {
+                return k.u();
+            }
+
+            @Override
+            public double[] residual() {
+                return k.residual();
+            }
+
+            @Override
+            public double[] preactivations() {
+                return k.preactivations();
+            }
+        };
+    }
+}

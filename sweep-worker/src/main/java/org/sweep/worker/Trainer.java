@@ -1,0 +1,566 @@
+package org.sweep.worker;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.lapack.LAPACK;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One task: kernel statistics, full-batch gradient descent and the trajectory statistics of science.md
+ * sections 2-5. A trainer is used once; {@link #run} never throws (failure is a FAILED result that keeps
+ * whatever was measured before the exception).
+ *
+ * <p>Order of work: G = X X^T, H_inf and its eigenpairs, the step size; then steps k = 0, 1, ...: each
+ * step evaluates the loss, gradient and preactivations at W(k) and moves to W(k+1) (the kernel's fused
+ * {@code step}); at the end of the budget W(steps) is only evaluated. At step 0 the residual u(0) - y is
+ * projected on the eigenvectors of H_inf (for the kernel prediction) and H(0) is built and fully
+ * diagonalised. At checkpoints the trajectory statistics are taken; at spectrum checkpoints also
+ * lambda_min(H(k)) and ||H(k) - H(0)||_2; at the last step the full spectrum of H(final).
+ *
+ * <p>Flop count (Cost.flops): 4 n m d per kernel evaluation (steps run, plus the final evaluation when
+ * the budget ends), n^2 d for X X^T, 2 n^2 m per H(k), 9 n^3 for the eigendecomposition of H_inf with
+ * vectors, 4/3 n^3 (one reduction to tridiagonal form) for every values-only spectrum, lambda_min or
+ * operator norm. The same model gives {@link #estimateFlops}.
+ *
+ * <p>Beyond Du et al. (issue 6): tasks other than relu / square / full batch / first layer run on
+ * {@link GeneralKernel} (the fused {@link GdKernel} keeps the default case); H_inf comes from {@link NtkInf}.
+ * With the logistic loss, loss_pred and the square-loss theory statistics are null and the classification
+ * statistics of {@link Loss#classification} are recorded. With mini-batch SGD (batch_size > 0) the steps between
+ * checkpoints are SGD steps without full-data statistics: the loss, gradient and all statistics are evaluated on
+ * the full data at checkpoints only, so divergence and the early-stopping target are detected there and pl_min is
+ * the minimum over checkpoints; each SGD step counts 4 b m d flops.
+ */
+final class Trainer {
+    /** Divergence: loss not finite or above this multiple of L(0) (issue 2). */
+    static final double DIVERGENCE_FACTOR = 1e6;
+    /** Relative slack of bound_holds, L(k) <= rate_theory^k L(0) (1 + BOUND_TOL): rounding in L(k) itself is
+     *  about 1e-15 relative; 1e-9 leaves room for n-term sums without hiding any real violation. */
+    static final double BOUND_TOL = 1e-9;
+
+    /** Largest array length this JVM allocates reliably. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    static final double FLOPS_FULL_EIGEN_WITH_VECTORS = 9.0;
+    static final double FLOPS_TRIDIAGONAL = 4.0 / 3.0;
+
+    private final TaskSpec spec;
+    private final BLAS blas;
+    private final LAPACK lapack;
+    private final SymEigen eig;
+
+    // Everything measured so far; null until measured.
+    private Status status = Status.OK;
+    private String message;
+    private Double etaValue;
+    private Double etaFactor;
+    private Double lambda0;
+    private Double lambdaMaxInf;
+    private Double maxCos;
+    private Double yHinvY;
+    private Double loss0;
+    private Double lambdaMinH0;
+    private Double h0Dev;
+    private Integer stepsRun;
+    private Integer stepsToTarget;
+    private Double lambdaMinHFinal;
+    private String hInfMethod;
+    private double plMin = Double.POSITIVE_INFINITY;
+    private final List<Checkpoint> trajectory = new ArrayList<>();
+    private final List<Spectrum> spectra = new ArrayList<>();
+    private double flops;
+    private String kernelImplementation;
+    private long nanosSpectra;
+    private long nanosTotal;
+
+    Trainer(TaskSpec spec, BLAS blas, LAPACK lapack) {
+        this.spec = spec;
+        this.blas = blas;
+        this.lapack = lapack;
+        this.eig = new SymEigen(lapack);
+    }
+
+    /** Checks the options this version implements; the message names the first unsupported one. */
+    static void checkSupported(TaskSpec spec) {
+        Loss.parse(spec.loss());
+        Activation.parse(spec.activation());
+        if (!spec.trainLayers().equals("first") && !spec.trainLayers().equals("both")) {
+            throw new IllegalArgumentException("train_layers = " + spec.trainLayers() + ": must be first or both");
+        }
+        long n = spec.n();
+        long m = spec.width();
+        long d = spec.d();
+        if (n * n > MAX_ARRAY || n * m > MAX_ARRAY || m * d > MAX_ARRAY || n * d > MAX_ARRAY) {
+            throw new IllegalArgumentException("n = " + n + ", width = " + m + ", d = " + d
+                    + ": an n x n, n x width, width x d or n x d array exceeds the Java array limit " + MAX_ARRAY);
+        }
+    }
+
+    /** True for the Du et al. setting the fused {@link GdKernel} runs: relu, square loss, full batch, first layer. */
+    static boolean fusedCase(TaskSpec spec) {
+        return spec.activation().equals("relu") && spec.loss().equals("square") && spec.batchSize() == 0
+                && spec.trainLayers().equals("first");
+    }
+
+    /** Runs the task on generated data ({@code data_kind = sphere}). Never throws. */
+    TaskResult runGenerated() {
+        return guarded(() -> {
+            if (!spec.dataKind().equals("sphere")) {
+                throw new IllegalArgumentException("data_kind = " + spec.dataKind()
+                        + ": generated data needs data_kind = sphere (supplied rows need run(spec, dataset))");
+            }
+            train(DataGen.problem(spec, null));
+        });
+    }
+
+    /** Runs the task on the first n rows of supplied data. Never throws. */
+    TaskResult runSupplied(Dataset data) {
+        return guarded(() -> {
+            if (data == null) {
+                throw new IllegalArgumentException("dataset is null (data_kind = " + spec.dataKind() + ")");
+            }
+            if (spec.dataKind().equals("sphere")) {
+                throw new IllegalArgumentException("data_kind = sphere generates its data; a dataset ("
+                        + data.name() + ") was supplied");
+            }
+            train(DataGen.problem(spec, data));
+        });
+    }
+
+    /** Runs the training loop on explicit inputs (the reference-trajectory test uses this). Never throws. */
+    TaskResult runProblem(Problem p) {
+        return guarded(() -> train(p));
+    }
+
+    private TaskResult guarded(Runnable body) {
+        long start = System.nanoTime();
+        try {
+            checkSupported(spec);
+            body.run();
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            status = Status.FAILED;
+            message = (e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException)
+                    && e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+        nanosTotal = System.nanoTime() - start;
+        return result();
+    }
+
+    private void train(Problem p) {
+        final int n = p.n();
+        final int d = p.d();
+        final int m = p.m();
+        final Activation act = Activation.parse(spec.activation());
+        final Loss lossFn = Loss.parse(spec.loss());
+        final boolean square = lossFn == Loss.SQUARE;
+        final boolean both = spec.trainLayers().equals("both");
+        final int batch = spec.batchSize();
+        final double[] x = p.x();
+        final double[] y = p.y();
+        lossFn.checkLabels(y, spec.labels());
+
+        // Kernel statistics of the data.
+        long t = System.nanoTime();
+        double[] g = Grams.inputGram(blas, x, n, d);
+        maxCos = Grams.maxOffDiagonalAbs(g, n);
+        double[] hInf = NtkInf.hInf(g, n, act, spec.kappa(), both);
+        hInfMethod = NtkInf.method(act);
+        double[] work = new double[n * n];
+        double[] vecs = new double[n * n];
+        double[] evInf = eig.all(hInf, n, work, vecs);
+        flops += (double) n * n * d + FLOPS_FULL_EIGEN_WITH_VECTORS * cube(n);
+        lambda0 = evInf[0];
+        lambdaMaxInf = evInf[n - 1];
+        double[] projY = new double[n];
+        double hinv = 0;
+        for (int i = 0; i < n; i++) {
+            double c = dot(vecs, i * n, y, n);
+            projY[i] = c * c;
+            hinv += projY[i] / evInf[i];
+        }
+        yHinvY = hinv;
+        spectra.add(new Spectrum("h_inf", 0, evInf, projY));
+        nanosSpectra += System.nanoTime() - t;
+
+        double eta = resolveEta(n);
+
+        // Training.
+        int[] plan = Schedule.checkpoints(spec.steps(), spec.checkpoints());
+        boolean[] planSpectral = Schedule.spectrumFlags(plan.length, spec.spectrumCheckpoints());
+        double[] w = p.w0().clone();
+        double[] wPrev = new double[m * d];
+        double[] grad = new double[m * d];
+        double[] proj0 = new double[n];     // v_i . (u(0) - y)
+        int words = Grams.words(m);
+        long[] bits0 = new long[n * words];
+        long[] bitsK = new long[n * words];
+        double[] h0 = null;
+        double[] hk = null;
+        GeneralKernel general = fusedCase(spec) ? null
+                : new GeneralKernel(n, d, m, x, y, p.a(), act, lossFn, both, batch, spec.seed(), blas);
+        StepKernel kernel;
+        if (general == null) {
+            GdKernel fused = new GdKernel(n, d, m, x, p.a(), y);
+            kernelImplementation = fused.implementation();
+            kernel = StepKernel.fused(fused);
+        } else {
+            kernelImplementation = "GeneralKernel/" + blas.getClass().getSimpleName();
+            kernel = general;
+        }
+
+        int next = 0;
+        for (int k = 0; ; k++) {
+            boolean budgetEnd = k == spec.steps();
+            double[] wk;
+            double loss;
+            if (batch > 0 && !budgetEnd && !(next < plan.length && plan[next] == k)) {
+                // Mini-batch SGD between checkpoints: no full-data statistics (see the class comment).
+                general.sgdStep(w, eta);
+                flops += general.flopsBatch();
+                continue;
+            }
+            if (budgetEnd) {
+                loss = kernel.evaluate(w, grad);
+                wk = w;
+            } else if (batch > 0) {
+                loss = kernel.evaluate(w, grad);
+                System.arraycopy(w, 0, wPrev, 0, w.length);
+                general.sgdStep(w, eta);
+                flops += general.flopsBatch();
+                wk = wPrev;
+            } else {
+                System.arraycopy(w, 0, wPrev, 0, w.length);
+                loss = kernel.step(w, eta);
+                wk = wPrev;
+            }
+            flops += general == null ? 4.0 * n * m * d : general.flopsFull();
+            double gns = kernel.gradNormSq();
+            if (k == 0) {
+                loss0 = loss;
+            }
+            boolean diverged = !Double.isFinite(loss) || loss > DIVERGENCE_FACTOR * loss0;
+            if (!diverged && loss > 0) {
+                plMin = Math.min(plMin, gns / (2 * loss));
+            }
+            boolean target = !diverged && spec.targetLossRatio() > 0 && loss <= spec.targetLossRatio() * loss0;
+            if (target) {
+                stepsToTarget = k;
+            }
+            boolean last = budgetEnd || diverged || target;
+            boolean planned = next < plan.length && plan[next] == k;
+            if (!planned && !last) {
+                continue;
+            }
+            boolean spectral = (planned && planSpectral[next]) || (last && spec.spectrumCheckpoints() >= 2);
+            if (planned) {
+                next++;
+            }
+            if (diverged) {
+                status = Status.DIVERGED;
+                message = "loss " + loss + " at step " + k + (Double.isFinite(loss)
+                        ? " exceeds " + DIVERGENCE_FACTOR + " L(0) = " + DIVERGENCE_FACTOR * loss0 : " is not finite");
+            }
+
+            double[] z = kernel.preactivations();
+            if (k == 0) {
+                double[] e0 = kernel.residual();
+                for (int i = 0; i < n; i++) {
+                    proj0[i] = dot(vecs, i * n, e0, n);
+                }
+                h0 = vecs; // the eigenvectors are no longer needed: their storage holds H(0)
+                vecs = null;
+                Grams.pattern(z, n, m, bits0);
+            }
+            Grams.pattern(z, n, m, bitsK);
+            double patternChange = (double) Grams.patternDifference(bits0, bitsK, n, m) / ((double) n * m);
+            double maxDist = maxRowDistance(wk, p.w0(), m, d);
+            Double lossPred = square ? predictedLoss(evInf, proj0, eta, k) : null;
+
+            Double lambdaMinH = null;
+            Double hDrift = null;
+            t = System.nanoTime();
+            if (k == 0) {
+                buildH(act, general, g, z, n, m, bitsK, h0);
+                double[] ev0 = eig.all(h0, n, work, null);
+                h0Dev = eig.normOfDifference(h0, hInf, n, work);
+                flops += 2 * FLOPS_TRIDIAGONAL * cube(n);
+                lambdaMinH0 = ev0[0];
+                spectra.add(new Spectrum("h_0", 0, ev0, null));
+                hk = hInf; // H_inf is no longer needed: its storage holds H(k) from now on
+                hInf = null;
+                if (spectral) {
+                    lambdaMinH = ev0[0];
+                    hDrift = 0.0;
+                }
+                if (last) {
+                    spectra.add(new Spectrum("h_final", 0, ev0, null));
+                    lambdaMinHFinal = ev0[0];
+                }
+            } else if (!diverged && (spectral || last)) {
+                buildH(act, general, g, z, n, m, bitsK, hk);
+                if (last) {
+                    double[] evk = eig.all(hk, n, work, null);
+                    flops += FLOPS_TRIDIAGONAL * cube(n);
+                    spectra.add(new Spectrum("h_final", k, evk, null));
+                    lambdaMinHFinal = evk[0];
+                    if (spectral) {
+                        lambdaMinH = evk[0];
+                    }
+                } else {
+                    lambdaMinH = eig.min(hk, n, work);
+                    flops += FLOPS_TRIDIAGONAL * cube(n);
+                }
+                if (spectral) {
+                    hDrift = eig.normOfDifference(hk, h0, n, work);
+                    flops += FLOPS_TRIDIAGONAL * cube(n);
+                }
+            }
+            nanosSpectra += System.nanoTime() - t;
+
+            Double trainError = null;
+            Double margin = null;
+            Double proxyG = null;
+            Double gradRatio = null;
+            if (!square) {
+                double[] cls = Loss.classification(kernel.u(), y, n);
+                trainError = cls[0];
+                margin = cls[1];
+                proxyG = cls[2];
+                gradRatio = Math.sqrt(gns) / cls[2];
+            }
+            trajectory.add(new Checkpoint(k, loss, lossPred, gns, gns / (2 * loss), maxDist, patternChange,
+                    lambdaMinH, hDrift, trainError, margin, proxyG, gradRatio));
+            if (last) {
+                stepsRun = k;
+                break;
+            }
+        }
+    }
+
+    private void buildH(Activation act, GeneralKernel general, double[] g, double[] z, int n, int m, long[] bits,
+                        double[] h) {
+        if (general != null) {
+            general.gram(g, h);
+            flops += spec.trainLayers().equals("both") ? 4.0 * n * n * m : 2.0 * n * n * m;
+            return;
+        } else if (act.derivativeIsIndicator()) {
+            Grams.hFromPattern(g, bits, n, m, h);
+        } else {
+            Grams.hFromDerivatives(blas, g, z, n, m, act, new double[n * m], h);
+        }
+        flops += 2.0 * n * n * m;
+    }
+
+    private double resolveEta(int n) {
+        double eta;
+        switch (spec.etaMode()) {
+            case ABSOLUTE:
+                eta = spec.eta();
+                break;
+            case STABILITY:
+                etaFactor = spec.eta();
+                eta = spec.eta() * 2.0 / lambdaMaxInf;
+                break;
+            case THEORY:
+                etaFactor = spec.eta();
+                eta = spec.eta() * lambda0 / ((double) n * n);
+                break;
+            default:
+                throw new IllegalStateException("eta_mode " + spec.etaMode());
+        }
+        if (!(Double.isFinite(eta) && eta > 0)) {
+            throw new IllegalArgumentException("eta = " + spec.eta() + " (" + spec.etaMode().key()
+                    + ") resolves to step size " + eta + " (lambda0 = " + lambda0 + ", lambda_max_inf = "
+                    + lambdaMaxInf + ")");
+        }
+        etaValue = eta;
+        return eta;
+    }
+
+    /** Kernel-regime prediction 1/2 sum_i (1 - eta lambda_i)^(2k) (v_i . (u(0) - y))^2 (Arora et al. 2019). */
+    static double predictedLoss(double[] lambda, double[] proj0, double eta, int k) {
+        double s = 0;
+        for (int i = 0; i < lambda.length; i++) {
+            double f = StrictMath.pow(1.0 - eta * lambda[i], 2.0 * k);
+            s += f * proj0[i] * proj0[i];
+        }
+        return 0.5 * s;
+    }
+
+    /** max_r ||w_r - w0_r||_2 over rows of two m x d row-major matrices. */
+    static double maxRowDistance(double[] w, double[] w0, int m, int d) {
+        double max = 0;
+        for (int r = 0; r < m; r++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                double v = w[r * d + j] - w0[r * d + j];
+                s += v * v;
+            }
+            max = Math.max(max, s);
+        }
+        return Math.sqrt(max);
+    }
+
+    private static double dot(double[] a, int offset, double[] b, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += a[offset + i] * b[i];
+        }
+        return s;
+    }
+
+    private static double cube(int n) {
+        return (double) n * n * n;
+    }
+
+    /**
+     * Per-step loss factor fitted on the last half of the checkpoints (the last ceil(len/2), at least 2):
+     * exp of the least-squares slope of ln L(k) against k. Checkpoints with non-positive or non-finite loss
+     * are skipped; null when fewer than two distinct steps remain.
+     */
+    static Double tailRate(List<Checkpoint> cps) {
+        int len = cps.size();
+        int from = Math.max(0, Math.min(len - 2, len / 2));
+        double sk = 0;
+        double sl = 0;
+        int cnt = 0;
+        for (int i = from; i < len; i++) {
+            Checkpoint c = cps.get(i);
+            if (c.loss() > 0 && Double.isFinite(c.loss())) {
+                sk += c.step();
+                sl += StrictMath.log(c.loss());
+                cnt++;
+            }
+        }
+        if (cnt < 2) {
+            return null;
+        }
+        double mk = sk / cnt;
+        double ml = sl / cnt;
+        double sxx = 0;
+        double sxy = 0;
+        for (int i = from; i < len; i++) {
+            Checkpoint c = cps.get(i);
+            if (c.loss() > 0 && Double.isFinite(c.loss())) {
+                double dk = c.step() - mk;
+                sxx += dk * dk;
+                sxy += dk * (StrictMath.log(c.loss()) - ml);
+            }
+        }
+        return sxx > 0 ? StrictMath.exp(sxy / sxx) : null;
+    }
+
+    private TaskResult result() {
+        Checkpoint lastCp = trajectory.isEmpty() ? null : trajectory.get(trajectory.size() - 1);
+        Double rateTheory = null;
+        Double rateKernel = null;
+        boolean square = spec.loss().equals("square");
+        if (etaValue != null && square) {
+            rateTheory = 1 - etaValue * lambda0 / 2;
+            rateKernel = (1 - etaValue * lambda0) * (1 - etaValue * lambda0);
+        }
+        Double rateEmpirical = null;
+        Boolean boundHolds = null;
+        Double kernelDev = null;
+        Double lambdaMinHMin = null;
+        Double hDriftMax = null;
+        if (lastCp != null) {
+            if (stepsRun != null && stepsRun > 0) {
+                rateEmpirical = StrictMath.pow(lastCp.loss() / loss0, 1.0 / stepsRun);
+            }
+            boolean holds = true;
+            double dev = Double.NEGATIVE_INFINITY;
+            double lmin = lambdaMinH0 != null ? lambdaMinH0 : Double.POSITIVE_INFINITY;
+            double drift = Double.NEGATIVE_INFINITY;
+            for (Checkpoint c : trajectory) {
+                if (rateTheory != null) {
+                    holds &= c.loss() <= StrictMath.pow(rateTheory, c.step()) * loss0 * (1 + BOUND_TOL);
+                }
+                double pred = c.lossPred() != null ? Math.sqrt(2 * c.lossPred()) : Double.NaN;
+                if (pred > 0 && Double.isFinite(pred)) {
+                    dev = Math.max(dev, Math.abs(Math.sqrt(2 * c.loss()) - pred) / pred);
+                }
+                if (c.lambdaMinH() != null) {
+                    lmin = Math.min(lmin, c.lambdaMinH());
+                }
+                if (c.hDrift() != null) {
+                    drift = Math.max(drift, c.hDrift());
+                }
+            }
+            if (lambdaMinHFinal != null) {
+                lmin = Math.min(lmin, lambdaMinHFinal);
+            }
+            boundHolds = rateTheory != null ? holds : null;
+            kernelDev = dev > Double.NEGATIVE_INFINITY ? dev : null;
+            lambdaMinHMin = lmin < Double.POSITIVE_INFINITY ? lmin : null;
+            hDriftMax = drift > Double.NEGATIVE_INFINITY ? drift : null;
+        }
+        int n = spec.n();
+        Double radiusBound = square && loss0 != null && lambda0 != null
+                ? 4 * Math.sqrt(n) * Math.sqrt(2 * loss0) / (Math.sqrt(spec.width()) * lambda0) : null;
+        Summary summary = new Summary(
+                lambda0, lambdaMaxInf, maxCos, yHinvY,
+                loss0, lambdaMinH0, h0Dev,
+                lastCp != null ? lastCp.loss() : null,
+                stepsRun, stepsToTarget,
+                rateTheory, rateKernel, rateEmpirical, lastCp != null ? tailRate(trajectory) : null,
+                boundHolds, lambdaMinHMin, lambdaMinHFinal, hDriftMax,
+                lastCp != null ? lastCp.maxDist() : null,
+                radiusBound,
+                lastCp != null ? lastCp.patternChange() : null,
+                plMin < Double.POSITIVE_INFINITY ? plMin : null,
+                kernelDev,
+                lambda0 != null ? StrictMath.pow(n, 6) / StrictMath.pow(lambda0, 4) : null,
+                lambda0 != null ? lambda0 / ((double) n * n) : null,
+                lambdaMaxInf != null ? 2 / lambdaMaxInf : null,
+                lastCp != null ? lastCp.trainError() : null,
+                lastCp != null ? lastCp.margin() : null,
+                lastCp != null ? lastCp.proxyG() : null,
+                lastCp != null ? lastCp.gradRatio() : null,
+                hInfMethod);
+        String blasName = SymEigen.implementationName(blas);
+        Cost cost = new Cost((nanosTotal - nanosSpectra) * 1e-9, nanosSpectra * 1e-9, flops,
+                kernelImplementation == null ? blasName : kernelImplementation + " (training), " + blasName
+                        + " (Gram matrices)", eig.implementation());
+        return new TaskResult(spec, status, message, etaValue, etaFactor, summary, trajectory, spectra, cost);
+    }
+
+    /** The flop model of the class comment for a run that uses its full step budget. */
+    static double estimateFlops(TaskSpec spec) {
+        double n = spec.n();
+        double m = spec.width();
+        double d = spec.d();
+        int[] plan = Schedule.checkpoints(spec.steps(), spec.checkpoints());
+        boolean[] spectral = Schedule.spectrumFlags(plan.length, spec.spectrumCheckpoints());
+        double n3 = n * n * n;
+        double f = spec.batchSize() > 0                             // training
+                ? spec.steps() * 4.0 * spec.batchSize() * m * d + plan.length * 4 * n * m * d
+                : (spec.steps() + 1.0) * 4 * n * m * d;
+        f += n * n * d + FLOPS_FULL_EIGEN_WITH_VECTORS * n3;      // G, H_inf eigenpairs
+        f += 2 * n * n * m + 2 * FLOPS_TRIDIAGONAL * n3;          // H(0): spectrum, ||H(0) - H_inf||
+        f += 2 * n * n * m + FLOPS_TRIDIAGONAL * n3;              // H(final) spectrum
+        for (int i = 1; i < plan.length; i++) {
+            if (spectral[i]) {
+                boolean last = i == plan.length - 1;
+                f += (last ? 0 : 2 * n * n * m + FLOPS_TRIDIAGONAL * n3) + FLOPS_TRIDIAGONAL * n3;
+            }
+        }
+        return f;
+    }
+
+    /**
+     * Peak bytes: 8 (4 n^2 + 4 m d + n d + 64 n) + n m / 4 plus the kernel's workspaces
+     * ({@code GdKernel.workspaceBytes}: its n x m preactivations, gradient and engine buffers). Four n x n
+     * matrices live at once (X X^T, H_inf or H(k), H(0), the LAPACK copy; the eigenvectors of H_inf reuse
+     * H(0)'s slot); W, W(0), the previous W and a gradient buffer (m x d); X; two bit-packed activation
+     * patterns (n m / 64 longs each); O(n) LAPACK workspace.
+     */
+    static long estimateBytes(TaskSpec spec) {
+        long n = spec.n();
+        long m = spec.width();
+        long d = spec.d();
+        long kernelBytes = fusedCase(spec) ? GdKernel.workspaceBytes(spec.n(), spec.d(), spec.width())
+                : 8 * (4 * n * m + 2 * n * d + m * d + 4 * n + 2 * m);  // GeneralKernel: Z, S, P, batch buffers, ...
+        return 8 * (4 * n * n + 4 * m * d + n * d + 64 * n) + n * m / 4 + kernelBytes;
+    }
+}
