@@ -106,7 +106,7 @@ final class GdKernel {
             if (!VECTOR_AVAILABLE) {
                 throw new IllegalStateException("GdKernel: path JAVA_VECTOR needs --add-modules jdk.incubator.vector");
             }
-            this.vector = new GdVectorKernel(n, d, m, x, a, y);
+            this.vector = new GdVectorKernel(n, d, m, x, a, y, z);
             this.blas = null;
             this.p = null;
             this.xs = null;

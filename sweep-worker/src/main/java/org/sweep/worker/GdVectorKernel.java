@@ -55,10 +55,13 @@ final class GdVectorKernel {
     private final double[] wtail; // rows vecEnd .. m-1 of the last W (scalar tail columns)
     private final double[] zt;    // MR x 3L scratch tile of Z
     private final double[] c;    // n, c_i = e_i / sqrt(m)
-    private final double[] p;    // n x m (vector columns only, stride m): P_ir = a_r 1{Z_ir >= 0}
+    // n x m, stride m, shared with the Z view: during compute() its vector columns hold
+    // P_ir = a_r 1{Z_ir >= 0}; fillZ() overwrites them with Z once P is no longer needed.
+    private final double[] p;
     private final double[] xs;   // xq scaled by c_i: [(kt*n + i)*KR + j] = c_i x[i][kt*KR + j]
 
-    GdVectorKernel(int n, int d, int m, double[] x, double[] a, double[] y) {
+    /** @param z the n x m array of the Z view; the engine also uses it for P (see {@link #fillZ}) */
+    GdVectorKernel(int n, int d, int m, double[] x, double[] a, double[] y, double[] z) {
         this.n = n;
         this.d = d;
         this.m = m;
@@ -94,15 +97,15 @@ final class GdVectorKernel {
         this.wtail = new double[(m - vecEnd) * d];
         this.zt = new double[MR * 3 * L];
         this.c = new double[n];
-        this.p = new double[n * m];
+        this.p = z;
         this.xs = new double[dp * n];
     }
 
-    /** Bytes of the workspaces of this engine (besides Z, u, e and the gradient buffer). */
+    /** Bytes of the workspaces of this engine (besides the n x m Z / P array, u, e and the gradient buffer). */
     static long workspaceBytes(int n, int d, int m) {
         long np = (n + MR - 1) / MR * MR;
         long dp = (d + KR - 1) / KR * KR;
-        return 8L * (np * d + 2 * dp * n + (long) m * d + (long) m * dp + (long) n * L + 2L * n + (long) n * m);
+        return 8L * (np * d + 2 * dp * n + (long) m * d + (long) m * dp + (long) n * L + 2L * n + MR * 3L * L);
     }
 
     /**
@@ -195,7 +198,7 @@ final class GdVectorKernel {
     /**
      * Writes the vector-strip columns of Z = X W^T for the W of the last {@link #compute} call into
      * z (the scalar tail columns are written by compute itself), with the same tiles, hence bit for
-     * bit the values the gradient used.
+     * bit the values the gradient used. Overwrites P, which compute() no longer needs once it returned.
      */
     void fillZ(double[] z) {
         for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
