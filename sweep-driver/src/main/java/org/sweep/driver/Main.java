@@ -13,12 +13,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.Utils;
+import org.sweep.driver.analysis.AnalysisTables;
+import org.sweep.driver.analysis.Analyze;
 import org.sweep.driver.config.ConfigException;
 import org.sweep.driver.config.SweepPlan;
 import org.sweep.driver.config.SweepPlanner;
+import org.sweep.driver.data.FileData;
 
 /**
- * The command line: {@code run}, {@code plan}, {@code sql}, {@code status}, {@code help}.
+ * The command line: {@code run}, {@code plan}, {@code sql}, {@code status}, {@code analyze}, {@code help}.
  * Exit codes: 0 done; 1 runtime failure; 2 usage or sweep-file error (reported before Spark starts);
  * 3 the output directory is locked by another run.
  */
@@ -46,6 +49,9 @@ public final class Main {
                   validate the sweep file, print task count, estimated work and peak task memory
               sql [--out DIR] [--format table|csv|json] "SELECT ..."
                   read-only Spark SQL over the views runs, trajectories, spectra, sweeps
+                  (and thresholds, exponents once an analysis wrote them)
+              analyze threshold [--out DIR] --sweep NAME [--criterion C] [--delta 0.1] ...
+                  width threshold m* per grid group and its exponent in n ('analyze --help')
               status [--out DIR]
                   per sweep: tasks stored / planned, ok, diverged, failed
               bench [ARGS...]
@@ -186,6 +192,9 @@ public final class Main {
 
     /** Runs a command; returns the exit code. Never calls System.exit (tests call this). */
     public static int execute(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length > 0 && argv[0].equals("analyze")) {
+            return Analyze.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), null, out, err);
+        }
         Args a;
         try {
             a = Args.parse(argv);
@@ -318,7 +327,8 @@ public final class Main {
                             + " their tasks run again");
                 }
                 SparkSession spark = session(a, "sweep run " + plan.name());
-                SweepRunner runner = new SweepRunner(spark, store, TaskFunction.WORKER, a.master, err,
+                TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
+                SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err,
                         Progress.stderrIsTerminal());
                 SweepRunner.Report report = runner.run(plan);
                 store.registerViews(spark);
@@ -352,6 +362,7 @@ public final class Main {
             throw new UsageException(e.getMessage());
         }
         store.registerViews(spark);
+        AnalysisTables.registerViews(spark, store.out());
         Dataset<Row> df = spark.sql(text);
         switch (a.format) {
             case "csv" -> TextOutput.csv(df.schema(), df.toLocalIterator(), out);

@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sweep.driver.ResultStore;
+import org.sweep.driver.SparkSessions;
+import org.sweep.driver.Tables;
 
 /**
  * {@code sweep analyze ...}: analyses that turn a sweep's tables into findings.
@@ -115,7 +119,7 @@ public final class Analyze {
             return 2;
         }
         boolean own = spark == null;
-        SparkSession s = own ? AnalysisSession.start() : spark;
+        SparkSession s = own ? SparkSessions.start(SparkSessions.settings("local[*]", false, null, Map.of())) : spark;
         try {
             ThresholdAnalysis.Result r = ThresholdAnalysis.analyze(runs(s, dir, o.sweep()), o);
             AnalysisTables.write(s, dir, r);
@@ -137,11 +141,10 @@ public final class Analyze {
         }
     }
 
-    /** The committed runs of one sweep. */
+    /** The committed runs of one sweep (files of waves still in flight are never read). */
     static Dataset<Row> runs(SparkSession spark, Path out, String sweep) {
-        Path root = out.resolve("runs");
-        return spark.read().option("basePath", root.toUri().toString()).option("mergeSchema", "true")
-                .parquet(root.resolve("sweep=" + sweep).toUri().toString());
+        return new ResultStore(out).view(spark, Tables.RUNS).where(org.apache.spark.sql.functions.col("sweep")
+                .equalTo(org.apache.spark.sql.functions.lit(sweep)));
     }
 
     private static String sweepsIn(Path runs) {

@@ -160,9 +160,12 @@ final class Axes {
                     throw new ConfigException(o, key, "range never reaches 'to': from " + a + " to " + b
                             + " with step " + s + (s > 0 ? " (count down with a negative step)" : ""));
                 }
-                k = new BigDecimal(b).subtract(new BigDecimal(a))
-                        .divideToIntegralValue(new BigDecimal(s)).longValueExact() + 1;
-                tooMany(k, maxValues, o, key);
+                BigDecimal steps = new BigDecimal(b).subtract(new BigDecimal(a)).divideToIntegralValue(new BigDecimal(s));
+                if (steps.compareTo(BigDecimal.valueOf(maxValues)) >= 0) {
+                    throw new ConfigException(o, key, "range has " + steps.add(BigDecimal.ONE).toPlainString()
+                            + " values, more than the limit of " + maxValues + " tasks per sweep");
+                }
+                k = steps.longValueExact() + 1;
             }
             for (long i = 0; i < k; i++) {
                 long v;

@@ -24,8 +24,16 @@ final class DataKinds {
 
     /** One data kind. */
     interface DataKind {
-        /** Value of {@code data.kind} and of {@code TaskSpec.dataKind}. */
+        /** Value of {@code data.kind}. */
         String name();
+
+        /**
+         * Value of {@code TaskSpec.dataKind}: the name itself by default; file formats (idx, csv,
+         * parquet) all give {@code file}, the worker then receives the rows as a {@code Dataset}.
+         */
+        default String specKind() {
+            return name();
+        }
 
         /** Keys this kind accepts in the data section besides kind, n, d, seed and labels. */
         Set<String> extraKeys();
@@ -35,7 +43,7 @@ final class DataKinds {
 
         /**
          * The dataset identifier recorded in every task ({@code ""} for generated data). Reads and
-         * checks the kind's extra keys; {@code location} names the sweep file for messages.
+         * checks the kind's extra keys (with {@link Values}, so that errors carry file, line and key).
          */
         String dataset(YMap data) throws ConfigException;
 
@@ -91,6 +99,9 @@ final class DataKinds {
     static {
         Map<String, DataKind> kinds = new LinkedHashMap<>();
         kinds.put(SPHERE.name(), SPHERE);
+        kinds.put(FileKinds.IDX.name(), FileKinds.IDX);
+        kinds.put(FileKinds.CSV.name(), FileKinds.CSV);
+        kinds.put(FileKinds.PARQUET.name(), FileKinds.PARQUET);
         KINDS = java.util.Collections.unmodifiableMap(kinds);
     }
 

@@ -52,7 +52,8 @@ import org.sweep.worker.TaskSpec;
  * are the same except for the seeds: {@code data.seed} is {@code grid.data_seed} and
  * {@code train.seed} is {@code grid.seed} (the full table is in {@link Param}):
  * <ul>
- *   <li>data: kind (sphere; default sphere), n, d, seed (data seed, default 0), labels (gaussian, sign,
+ *   <li>data: kind (sphere, or a file: idx, csv, parquet, see {@link FileKinds}; default sphere), n, d,
+ *       seed (data seed, default 0), labels (gaussian, sign,
  *       random-sign; default gaussian)</li>
  *   <li>network: width, kappa (default 1), activation (relu, softplus, tanh, gelu, leaky_relu; default
  *       relu), train_layers (first, both; default first)</li>
@@ -82,8 +83,9 @@ import org.sweep.worker.TaskSpec;
  * Overrides apply in order, before validation; errors in them name the override.
  *
  * <h2>Validation</h2>
- * Everything is checked before any task runs; the first problem (in file order) is thrown as a
- * {@link ConfigException} naming file, line and key: malformed YAML, an empty file or one that is
+ * Everything is checked before any task runs, and one problem is thrown as a {@link ConfigException}
+ * naming file, line and key (structure first, then parameter values, earliest line first, then the
+ * relations inside each task in expansion order, then memory): malformed YAML, an empty file or one that is
  * not a mapping, duplicate and unknown keys (with a did-you-mean), wrong types, NaN/infinity,
  * out-of-range values, unknown words (data kind, labels, eta_mode, loss, activation, train_layers),
  * a parameter both in its section and under grid, empty lists or grids, ranges that never reach
@@ -569,7 +571,7 @@ public final class SweepPlanner {
             }
             try {
                 return new TaskSpec(
-                        intOf(width), intOf(n), intOf(v[Param.D.ordinal()]), kind.name(), dataset,
+                        intOf(width), intOf(n), intOf(v[Param.D.ordinal()]), kind.specKind(), dataset,
                         (Long) v[Param.DATA_SEED.ordinal()].value(),
                         (String) v[Param.LABELS.ordinal()].value(),
                         (Double) v[Param.KAPPA.ordinal()].value(),

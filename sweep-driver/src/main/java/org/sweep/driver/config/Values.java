@@ -27,6 +27,9 @@ final class Values {
     private static final Pattern NON_FINITE = Pattern.compile(
             "[-+]?\\.?(inf|Inf|INF|infinity|Infinity|INFINITY)|\\.?(nan|NaN|NAN)");
 
+    /** Digits of the largest long (9223372036854775807). */
+    private static final int MAX_INTEGER_DIGITS = 19;
+
     /** One typed value with where it came from and the dotted key it was given under. */
     record Value(Object value, Origin origin, String key) {
     }
@@ -54,13 +57,23 @@ final class Values {
         if (!s.plain() || !DECIMAL.matcher(s.text()).matches()) {
             throw new ConfigException(s.origin(), key, "expected an integer, got " + s.describe());
         }
-        BigDecimal v = new BigDecimal(s.text());
+        BigDecimal v;
+        try {
+            v = new BigDecimal(s.text()).stripTrailingZeros();
+        } catch (NumberFormatException e) { // an exponent beyond the int range
+            throw new ConfigException(s.origin(), key, "integer out of range, got '" + s.text() + "'");
+        }
+        if (v.scale() > 0) {
+            throw new ConfigException(s.origin(), key, "expected an integer, got '" + s.text() + "'");
+        }
+        // Check the magnitude before expanding the digits (1e999999999 would be a huge number).
+        if (v.signum() != 0 && v.precision() - v.scale() > MAX_INTEGER_DIGITS) {
+            throw new ConfigException(s.origin(), key, "integer out of range, got '" + s.text() + "'");
+        }
         try {
             return v.toBigIntegerExact().longValueExact();
         } catch (ArithmeticException e) {
-            String problem = v.stripTrailingZeros().scale() > 0 ? "expected an integer, got '" + s.text() + "'"
-                    : "integer out of range, got '" + s.text() + "'";
-            throw new ConfigException(s.origin(), key, problem);
+            throw new ConfigException(s.origin(), key, "integer out of range, got '" + s.text() + "'");
         }
     }
 

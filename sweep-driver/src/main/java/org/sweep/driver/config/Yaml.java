@@ -74,7 +74,14 @@ final class Yaml {
         }
     }
 
-    /** Location and optional line of a parse problem; see {@link #parse}. */
+    /**
+     * Parses one YAML document into a tree; empty when the text holds no document (only comments).
+     *
+     * @param location file name, or the {@code --set k=v} override, for origins and messages
+     * @param override true for an override value: its nodes get no line numbers
+     * @throws ConfigException malformed YAML (with the parser's line), duplicate keys, non-scalar keys,
+     *                         recursive anchors
+     */
     static Optional<YNode> parse(String location, String text, boolean override) throws ConfigException {
         LoadSettings settings = LoadSettings.builder().setLabel(location).build();
         Node root;

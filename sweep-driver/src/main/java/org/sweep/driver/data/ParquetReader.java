@@ -28,16 +28,18 @@ final class ParquetReader {
     private ParquetReader() {
     }
 
-    /** The active Spark session, or a small local one when the caller has none. */
-    static SparkSession session() {
+    /** The caller's Spark session, or null when there is none. */
+    static SparkSession existingSession() {
         Option<SparkSession> active = SparkSession.getActiveSession();
         if (active.isDefined()) {
             return active.get();
         }
         Option<SparkSession> dflt = SparkSession.getDefaultSession();
-        if (dflt.isDefined()) {
-            return dflt.get();
-        }
+        return dflt.isDefined() ? dflt.get() : null;
+    }
+
+    /** A small local session for reading a file when the caller has none (stopped after the read). */
+    static SparkSession localSession() {
         return SparkSession.builder().master("local[1]").appName("sweep-data")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
@@ -64,9 +66,22 @@ final class ParquetReader {
         } else {
             FileInput.requireFile(file, "Parquet file");
         }
+        SparkSession existing = existingSession();
+        SparkSession spark = existing != null ? existing : localSession();
+        try {
+            read(src, out, spark);
+        } finally {
+            if (existing == null) {
+                spark.stop();
+            }
+        }
+    }
+
+    private static void read(DataSource src, RowCollector out, SparkSession spark) {
+        String file = src.path();
         org.apache.spark.sql.Dataset<Row> df;
         try {
-            df = session().read().parquet(file);
+            df = spark.read().parquet(file);
         } catch (RuntimeException e) {
             throw new DataException(file + ": cannot read as Parquet: " + e.getMessage(), e);
         }

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sweep.driver.ResultStore;
+import org.sweep.driver.Tables;
 
 /**
  * The threshold analysis on synthetic runs tables whose threshold is known by construction:
@@ -215,8 +217,13 @@ class ThresholdAnalysisTest {
                 }
             }
         }
-        // stored as the driver stores runs: OUT/runs/sweep=<name>/*.parquet without the sweep column
-        table(rows).drop("sweep").coalesce(1).write().parquet(dir.resolve("runs/sweep=cli").toString());
+        // committed as the driver commits a wave: staged, moved into OUT/runs/sweep=cli, marked
+        ResultStore store = new ResultStore(dir);
+        store.init();
+        String wave = store.newWaveId();
+        table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
+        store.moveStaged(wave, Tables.RUNS, "cli", false);
+        store.markCommitted(wave, "synthetic runs");
         String[] args = {"threshold", "--out", dir.toString(), "--sweep", "cli", "--bootstrap", "200", "--seed", "3"};
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ByteArrayOutputStream errBuf = new ByteArrayOutputStream();

@@ -27,6 +27,11 @@ class DataKindTest {
         }
 
         @Override
+        public String specKind() {
+            return "file";
+        }
+
+        @Override
         public Set<String> extraKeys() {
             return Set.of("path");
         }
@@ -72,7 +77,7 @@ class DataKindTest {
                 "network: {width: 8}"));
         assertEquals(2, p.tasks().size());
         TaskSpec s = p.tasks().get(1).spec();
-        assertEquals("table", s.dataKind());
+        assertEquals("file", s.dataKind());
         assertEquals("table:x.csv", s.dataset());
         assertEquals("permuted", s.labels());
         assertEquals(7, s.d());
@@ -99,7 +104,7 @@ class DataKindTest {
         assertEquals("s.yaml:2: data.path: unknown key 'path' in data; expected one of kind, n, d, seed, labels",
                 e.getMessage());
         e = assertThrows(ConfigException.class, () -> plan(lines("name: t", "data: {kind: tabel}", "network: {width: 8}")));
-        assertEquals("s.yaml:2: data.kind: unknown data kind 'tabel' (did you mean 'table'?); expected one of sphere, table",
+        assertEquals("s.yaml:2: data.kind: unknown data kind 'tabel' (did you mean 'table'?); expected one of sphere, idx, csv, parquet, table",
                 e.getMessage());
     }
 }

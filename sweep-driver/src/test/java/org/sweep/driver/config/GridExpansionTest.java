@@ -228,6 +228,12 @@ class GridExpansionTest {
     }
 
     @Test
+    void recursiveAnchorsAreRefused() {
+        assertEquals("s.yaml:3: grid.width[0]: nested too deeply (recursive anchor?)",
+                Sweeps.message(lines("name: a", "grid:", "  width: &w [*w]", "data: {n: 4, d: 2}", "network: {}")));
+    }
+
+    @Test
     void blockAndFlowStylesAreTheSame() throws Exception {
         String block = lines("name: quickstart", "grid:", "  width:", "    from: 16", "    to: 1024", "    factor: 4",
                 "  n:", "    - 20", "    - 40", "  seed: {from: 0, count: 4}", "  eta: [0.5]",

@@ -231,6 +231,8 @@ class ValidationTest {
     @Test
     void fractionForAnInteger() {
         assertEquals("s.yaml:3: grid.width: expected an integer, got '16.5'", message(withWidthAxis("[16.5]")));
+        assertEquals("s.yaml:3: grid.width: expected an integer, got '1e-999999999'",
+                message(withWidthAxis("[1e-999999999]")));
     }
 
     @Test
@@ -242,6 +244,12 @@ class ValidationTest {
     @Test
     void integerOutOfRange() {
         assertEquals("s.yaml:5: data.seed: integer out of range, got '1e30'", message(withData("data: {n: 20, d: 10, seed: 1e30}")));
+        assertEquals("s.yaml:5: data.seed: integer out of range, got '1e999999999'",
+                message(withData("data: {n: 20, d: 10, seed: 1e999999999}")));
+        assertEquals("s.yaml:5: data.seed: integer out of range, got '1e99999999999'",
+                message(withData("data: {n: 20, d: 10, seed: 1e99999999999}")));
+        assertEquals("s.yaml:5: data.seed: integer out of range, got '9223372036854775808'",
+                message(withData("data: {n: 20, d: 10, seed: 9223372036854775808}")));
         assertEquals("s.yaml:7: train.steps: must be at most 2147483647, got 3000000000",
                 message(withTrain("train: {steps: 3000000000}")));
     }
@@ -353,9 +361,9 @@ class ValidationTest {
 
     @Test
     void unknownDataKind() {
-        assertEquals("s.yaml:5: data.kind: unknown data kind 'mnist'; expected one of sphere",
+        assertEquals("s.yaml:5: data.kind: unknown data kind 'mnist'; expected one of sphere, idx, csv, parquet",
                 message(withData("data: {kind: mnist, n: 20, d: 10}")));
-        assertEquals("s.yaml:5: data.kind: unknown data kind 'spere' (did you mean 'sphere'?); expected one of sphere",
+        assertEquals("s.yaml:5: data.kind: unknown data kind 'spere' (did you mean 'sphere'?); expected one of sphere, idx, csv, parquet",
                 message(withData("data: {kind: spere, n: 20, d: 10}")));
     }
 
@@ -449,6 +457,11 @@ class ValidationTest {
                 message(sweep("  width: {from: 1, count: 3000}", "  seed: {from: 0, count: 4000}", DATA, NET, TRAIN)));
         assertEquals("s.yaml:4: grid.seed: range has 20000000 values, more than the limit of 10000000 tasks per sweep",
                 message(sweep(W, "  seed: {from: 0, to: 19999999}", DATA, NET, TRAIN)));
+        assertEquals("s.yaml:4: grid.seed: range has 18000000000000000001 values, more than the limit of 10000000 "
+                + "tasks per sweep", message(sweep(W, "  seed: {from: -9000000000000000000, to: 9000000000000000000}",
+                DATA, NET, TRAIN)));
+        assertEquals("s.yaml:4: grid.seed: range has 100000000000 values, more than the limit of 10000000 tasks per "
+                + "sweep", message(sweep(W, "  seed: {from: 0, count: 100000000000}", DATA, NET, TRAIN)));
     }
 
     @Test
