@@ -35,6 +35,7 @@ final class GdKernel {
     private final double[] e;      // n residuals
     private final double[] g;      // m x d gradient workspace of step()
     private double gradNormSq;
+    private boolean zStale;        // vector engine: Z not yet written for the last call
 
     // Exactly one engine is set.
     private final GdVectorKernel vector;
@@ -105,7 +106,7 @@ final class GdKernel {
             if (!VECTOR_AVAILABLE) {
                 throw new IllegalStateException("GdKernel: path JAVA_VECTOR needs --add-modules jdk.incubator.vector");
             }
-            this.vector = new GdVectorKernel(n, d, m, x, a, y);
+            this.vector = new GdVectorKernel(n, d, m, x, a, y, z);
             this.blas = null;
             this.p = null;
             this.xs = null;
@@ -165,6 +166,7 @@ final class GdKernel {
     /** Computes Z, u, e and the gradient into out; returns the loss. */
     private double forwardBackward(double[] w, double[] out) {
         if (vector != null) {
+            zStale = true;
             return vector.compute(w, out, z, u, e);
         }
         // Z (column-major m x n) = W (col-major d x m)^T * X (col-major d x n)
@@ -210,8 +212,16 @@ final class GdKernel {
         return e;
     }
 
-    /** View of Z (row-major n x m, index i*m + r) of the last call. */
+    /**
+     * View of Z (row-major n x m, index i*m + r) of the last call. The vector engine does not need Z
+     * for the gradient and writes it here on the first call after each evaluate/step (2 n m d flops,
+     * no allocation), with the same kernels, so the values are those the gradient used.
+     */
     double[] preactivations() {
+        if (zStale) {
+            vector.fillZ(z);
+            zStale = false;
+        }
         return z;
     }
 
