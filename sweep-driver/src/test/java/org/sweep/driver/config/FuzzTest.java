@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class FuzzTest {
 
     /** Mutated files tried: about a millisecond each (a valid one plans 16 tasks); -Dsweep.fuzz.cases=N for more. */
-    private static final int CASES = Integer.getInteger("sweep.fuzz.cases", 1000);
+    private static final int CASES = Integer.getInteger("sweep.fuzz.cases", 600);
     /** Seed of the mutations; -Dsweep.fuzz.seed=S to explore others. */
     private static final long SEED = Long.getLong("sweep.fuzz.seed", 2019);
 
