@@ -3,7 +3,7 @@
  * range='I', il=iu=1) called directly from C on the same symmetric matrix the Java benchmark
  * passes through dev.ludovic.netlib.
  *
- * Usage: dsyevr_native MATRIX_FILE N REPEATS
+ * Usage: dsyevr_native MATRIX_FILE N REPEATS   (or: dsyevr_native --corename)
  *   MATRIX_FILE holds N*N little-endian doubles (column-major; the matrix is symmetric).
  * Prints: status=ok seconds=<best wall> median=<median wall> cpu=<best process CPU seconds>
  *         lambda_min=<value> corename=<OpenBLAS core>
@@ -38,6 +38,10 @@ static int cmp(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "--corename") == 0) {
+        printf("status=ok corename=%s\n", openblas_get_corename());
+        return 0;
+    }
     if (argc != 4) {
         fprintf(stderr, "usage: %s MATRIX_FILE N REPEATS\n", argv[0]);
         return 2;

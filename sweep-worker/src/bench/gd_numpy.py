@@ -37,6 +37,28 @@ def blas_name():
         return "unknown(%s)" % type(ex).__name__
 
 
+def blas_core():
+    """Kernel family NumPy's OpenBLAS picked at run time (e.g. SkylakeX, Haswell), via its own symbol."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "openblas" in line.lower()}
+    except OSError:
+        return "unknown"
+    for path in sorted(libs):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename64_",
+                     "openblas_get_corename"):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                fn.restype = ctypes.c_char_p
+                return fn().decode()
+    return "unknown"
+
+
 def main():
     n, d, m, steps = (int(v) for v in sys.argv[1:5])
     rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
@@ -61,8 +83,8 @@ def main():
         cpu.append((time.process_time() - c0) / steps)
     per.sort()
     cpu.sort()
-    print("status=ok seconds_per_step=%.6e median_per_step=%.6e cpu_per_step=%.6e numpy=%s blas=%s OPENBLAS_CORETYPE=%s OPENBLAS_NUM_THREADS=%s"
-          % (per[0], per[len(per) // 2], cpu[0], np.__version__, blas_name(),
+    print("status=ok seconds_per_step=%.6e median_per_step=%.6e cpu_per_step=%.6e numpy=%s blas=%s blas_core=%s OPENBLAS_CORETYPE=%s OPENBLAS_NUM_THREADS=%s"
+          % (per[0], per[len(per) // 2], cpu[0], np.__version__, blas_name(), blas_core(),
              os.environ.get("OPENBLAS_CORETYPE", "unset"), os.environ.get("OPENBLAS_NUM_THREADS", "unset")))
 
 
