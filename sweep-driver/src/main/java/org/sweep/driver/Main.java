@@ -289,10 +289,45 @@ public final class Main {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
+    /** Milliseconds to wait for a TCP connection to a standalone master before giving up. */
+    static final int MASTER_CONNECT_TIMEOUT_MS = 5000;
+
+    /**
+     * Fails fast when no standalone master listens at the URL (Spark itself would retry for about a
+     * minute before giving up). Every host:port of a comma-separated HA list is tried.
+     */
+    static void checkReachable(String master) throws UsageException {
+        String rest = master.substring("spark://".length());
+        StringBuilder problems = new StringBuilder();
+        for (String hp : rest.split(",")) {
+            int colon = hp.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new UsageException("--master " + master + ": expected spark://host:port");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(hp.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new UsageException("--master " + master + ": port '" + hp.substring(colon + 1) + "' is not a number");
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(hp.substring(0, colon), port), MASTER_CONNECT_TIMEOUT_MS);
+                return;
+            } catch (IOException e) {
+                problems.append(problems.length() == 0 ? "" : "; ").append(hp).append(": ").append(e.getMessage());
+            }
+        }
+        throw new UsageException("cannot reach the Spark master " + master + " (" + problems
+                + "); is the cluster running (bin/cluster status)?");
+    }
+
     static SparkSession session(Args a, String appName) throws UsageException {
         if (a.ui && !"127.0.0.1".equals(System.getenv("SPARK_LOCAL_IP"))) {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
+        }
+        if (a.master.startsWith("spark://")) {
+            checkReachable(a.master);
         }
         Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
         if (a.master.startsWith("spark://") && appJar == null) {
@@ -311,6 +346,9 @@ public final class Main {
     static int run(Args a, PrintStream out, PrintStream err) throws Exception {
         Path file = sweepFile(a);
         SweepPlan plan = SweepPlanner.plan(file, a.sets, executorMemoryBytes(a));
+        if (a.master.startsWith("spark://")) {
+            checkReachable(a.master); // before anything is written
+        }
         ResultStore store = new ResultStore(a.out);
         try {
             store.init();

@@ -45,7 +45,28 @@ public final class ConfigException extends Exception {
         if (key != null && !key.isEmpty()) {
             sb.append(key).append(": ");
         }
-        return sb.append(problem).toString();
+        return oneLine(sb.append(problem).toString());
+    }
+
+    /** Messages are one line: control characters (from the parser or from quoted text) are written as escapes. */
+    private static String oneLine(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
     }
 
     /** The file name, or the {@code --set k=v} override that the offending value came from. */

@@ -421,7 +421,10 @@ public final class SweepPlanner {
                     throw new ConfigException(location, 0, p.homePath(), "missing; give " + p.homePath()
                             + " or a list under " + p.gridPath());
                 }
-                values = List.of(new Value(def, new Origin(location, 0), p.homePath()));
+                // Defaults of the data kind come from the data (e.g. a file's columns): check them too.
+                values = List.of(kindDefault != null
+                        ? Values.checked(p, def, sections.get(Param.Section.DATA).origin(), p.homePath())
+                        : new Value(def, new Origin(location, 0), p.homePath()));
             }
             if (p == Param.LABELS) {
                 for (Value v : values) {

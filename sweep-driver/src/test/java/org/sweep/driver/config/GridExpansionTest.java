@@ -60,6 +60,14 @@ class GridExpansionTest {
     }
 
     @Test
+    void shapeNamesTheAxesInExpansionOrder() throws Exception {
+        assertEquals("4 width x 2 n x 4 seed = 32 tasks", plan(QUICKSTART).shape());
+        assertEquals("1 task", plan(lines("name: a", "network: {width: 8}", "data: {n: 4, d: 2}")).shape());
+        assertEquals("2 labels x 3 eta = 6 tasks", plan(lines("name: a", "grid:", "  eta: [0.1, 0.2, 0.3]",
+                "  labels: [sign, gaussian]", "network: {width: 8}", "data: {n: 4, d: 2}")).shape());
+    }
+
+    @Test
     void confQuickstartIsTheDocumentedExample() throws Exception {
         SweepPlan fromFile = SweepPlanner.plan(Path.of("../conf/quickstart.yaml"), List.of(), Sweeps.NO_LIMIT);
         assertEquals(plan(QUICKSTART).tasks(), fromFile.tasks());

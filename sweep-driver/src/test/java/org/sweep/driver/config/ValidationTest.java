@@ -196,6 +196,12 @@ class ValidationTest {
     }
 
     @Test
+    void messagesAreOneLine() {
+        assertEquals("s.yaml:1: name: 'a\\tb\\nc' is not a valid name; use at most 128 letters, digits, '_', '.' and '-' "
+                + "(it becomes a directory name)", message(lines("name: \"a\\tb\\nc\"", "network: {width: 8}", "data: {n: 4, d: 2}")));
+    }
+
+    @Test
     void missingRequiredSize() {
         assertEquals("s.yaml: data.d: missing; give data.d or a list under grid.d",
                 message(withData("data: {n: 20}")));

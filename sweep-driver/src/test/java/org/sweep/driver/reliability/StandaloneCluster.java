@@ -142,12 +142,25 @@ final class StandaloneCluster implements AutoCloseable {
     /** Executor JVMs running under a worker right now. */
     List<ProcessHandle> executors(String worker) {
         List<ProcessHandle> l = process(worker).stream().flatMap(ProcessHandle::children)
-                .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .filter(h -> commandLine(h).contains("CoarseGrainedExecutorBackend"))
                 .collect(Collectors.toList());
         synchronized (seenExecutors) {
             seenExecutors.addAll(l);
         }
         return l;
+    }
+
+    /**
+     * A process's full command line from /proc (ProcessHandle.Info may leave it out for the long
+     * class paths of executor JVMs); "" when the process is gone.
+     */
+    static String commandLine(ProcessHandle h) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Every live process of the cluster: master, workers and their executors. */

@@ -91,7 +91,7 @@ class StandaloneClusterTest {
             assertEquals(IntStream.range(0, 40).map(i -> i * i).boxed().collect(Collectors.toList()), squares);
             List<ProcessHandle> procs = cluster.allProcesses();
             long executors = procs.stream()
-                    .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).count();
+                    .filter(h -> StandaloneCluster.commandLine(h).contains("CoarseGrainedExecutorBackend")).count();
             assertEquals(2, executors, "one executor per worker");
             procs.add(ProcessHandle.current());
             List<ListeningSockets.Listener> all = new ArrayList<>();
@@ -106,5 +106,56 @@ class StandaloneClusterTest {
         } finally {
             spark.stop();
         }
+    }
+
+    static Path appJar() throws Exception {
+        return AppJar.build(work.resolve("sweep-app.jar"), org.sweep.driver.Main.class,
+                org.sweep.worker.SweepWorker.class);
+    }
+
+    /** 48 tasks on two executors give the same rows as on local[1], bit for bit (provenance aside). */
+    @Test
+    @Order(3)
+    void clusterSweepEqualsLocalOne() throws Exception {
+        StoredTables ref = ReliabilitySweep.reference();
+        Path dir = work.resolve("equal");
+        Path file = ReliabilitySweep.writeFile(dir);
+        Path out = dir.resolve("out");
+        SweepCli.Result r = SweepCli.run(dir, appJar(), "run", file.toString(), "--out", out.toString(),
+                "--master", cluster.masterUrl());
+        assertEquals(0, r.rc(), r.output() + "\n" + cluster.logs());
+        StoredTables got = StoredTables.read(out, ReliabilitySweep.NAME);
+        got.assertNoDuplicatesNoOrphans();
+        DriverFailureTest.assertSameAsReference(ref, got);
+        assertEquals(2, got.executors.size(), "tasks ran on both executors: " + got.executors);
+        assertFalse(got.executors.contains("driver"), got.executors.toString());
+    }
+
+    /** kill -9 of a worker and its executor while a sweep runs: the sweep completes, nothing lost or doubled. */
+    @Test
+    @Order(9)
+    void workerKilledMidSweep() throws Exception {
+        StoredTables ref = ReliabilitySweep.reference();
+        Path dir = work.resolve("worker-kill");
+        Path file = ReliabilitySweep.writeFile(dir);
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("run.log");
+        Process p = SweepCli.start(dir, log, appJar(), "run", file.toString(), "--out", out.toString(),
+                "--master", cluster.masterUrl());
+        try {
+            assertTrue(DriverFailureTest.awaitFirstWave(p, out), "no wave committed:\n" + Files.readString(log));
+            assertEquals(1, cluster.executors("worker1").size(), "worker1 runs an executor");
+            cluster.killWorker("worker1");
+            assertTrue(p.isAlive(), "the sweep was still running when the worker died");
+            SweepCli.Result r = SweepCli.await(p, log);
+            assertEquals(0, r.rc(), r.output() + "\n" + cluster.logs());
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        StoredTables got = StoredTables.read(out, ReliabilitySweep.NAME);
+        got.assertNoDuplicatesNoOrphans();
+        DriverFailureTest.assertSameAsReference(ref, got);
     }
 }

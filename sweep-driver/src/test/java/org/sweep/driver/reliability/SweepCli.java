@@ -1,0 +1,92 @@
+package org.sweep.driver.reliability;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the sweep command line ({@code org.sweep.driver.Main}) in its own JVM, as {@code bin/sweep}
+ * does, with this test JVM's class path (the project's classes are class folders during
+ * {@code mvn test}; bin/sweep would run the packaged jars). Separate JVMs are what the driver-kill
+ * and two-drivers tests need, and keep each run's SparkContext out of the test JVM.
+ */
+final class SweepCli {
+    /** Bound on one command: the sweeps of these tests take seconds; a hang must fail the test. */
+    static final long TIMEOUT_SECONDS = 240;
+
+    private SweepCli() {
+    }
+
+    record Result(int rc, String output) {
+    }
+
+    /** The java command line of {@code bin/sweep ARGS}. */
+    static List<String> command(Path appJar, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xss4m");
+        cmd.add("--add-modules=jdk.incubator.vector");
+        for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
+                "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch",
+                "sun.nio.cs", "sun.security.action", "sun.util.calendar")) {
+            cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
+        }
+        cmd.add("-Djdk.reflect.useDirectMethodHandle=false");
+        cmd.add("-Dio.netty.tryReflectionSetAccessible=true");
+        if (appJar != null) {
+            cmd.add("-Dsweep.app.jar=" + appJar);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        cmd.add("org.sweep.driver.Main");
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    static ProcessBuilder builder(Path dir, Path log, Path appJar, List<String> args) {
+        ProcessBuilder pb = new ProcessBuilder(command(appJar, args)).directory(dir.toFile()).redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.environment().remove("SPARK_HOME");
+        pb.environment().remove("SPARK_TESTING");
+        return pb;
+    }
+
+    static Process start(Path dir, Path log, Path appJar, String... args) throws IOException {
+        return builder(dir, log, appJar, List.of(args)).start();
+    }
+
+    static Result run(Path dir, Path appJar, String... args) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path log = Files.createTempFile(dir, "sweep-", ".log");
+        Process p = start(dir, log, appJar, args);
+        return await(p, log);
+    }
+
+    static Result await(Process p, Path log) throws IOException, InterruptedException {
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            return new Result(124, Files.readString(log) + "\n(killed after " + TIMEOUT_SECONDS + " s)");
+        }
+        return new Result(p.exitValue(), Files.readString(log));
+    }
+
+    /** True when the driver's command line is on the class path (it lands separately from these tests). */
+    static boolean driverPresent() {
+        try {
+            Class.forName("org.sweep.driver.Main", false, SweepCli.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    static String classPathSeparator() {
+        return File.pathSeparator;
+    }
+}
