@@ -2,7 +2,8 @@
 """Straightforward NumPy loop of the gradient-descent step of GdKernel (science.md section 1).
 
 Usage: gd_numpy.py N D M STEPS [ROUNDS]
-Prints one line of key=value pairs: seconds_per_step (best round), median_per_step, numpy version,
+Prints one line of key=value pairs: seconds_per_step (best round, wall), median_per_step,
+cpu_per_step (best round, process CPU time), numpy version,
 and the BLAS NumPy was built against. Data: unit rows x, a in {-1,+1}, y ~ N(0,1), W ~ N(0, I).
 Run by org.sweep.worker.bench.Bench as the baseline of issue 2's small-shape target.
 """
@@ -36,6 +37,28 @@ def blas_name():
         return "unknown(%s)" % type(ex).__name__
 
 
+def blas_core():
+    """Kernel family NumPy's OpenBLAS picked at run time (e.g. SkylakeX, Haswell), via its own symbol."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "openblas" in line.lower()}
+    except OSError:
+        return "unknown"
+    for path in sorted(libs):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename64_",
+                     "openblas_get_corename"):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                fn.restype = ctypes.c_char_p
+                return fn().decode()
+    return "unknown"
+
+
 def main():
     n, d, m, steps = (int(v) for v in sys.argv[1:5])
     rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 3
@@ -50,14 +73,18 @@ def main():
     for _ in range(max(3, steps // 10)):
         gd_step(X, a, y, W, eta, inv_sqrt_m)
     per = []
+    cpu = []
     for _ in range(rounds):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for _ in range(steps):
             gd_step(X, a, y, W, eta, inv_sqrt_m)
         per.append((time.perf_counter() - t0) / steps)
+        cpu.append((time.process_time() - c0) / steps)
     per.sort()
-    print("status=ok seconds_per_step=%.6e median_per_step=%.6e numpy=%s blas=%s OPENBLAS_CORETYPE=%s OPENBLAS_NUM_THREADS=%s"
-          % (per[0], per[len(per) // 2], np.__version__, blas_name(),
+    cpu.sort()
+    print("status=ok seconds_per_step=%.6e median_per_step=%.6e cpu_per_step=%.6e numpy=%s blas=%s blas_core=%s OPENBLAS_CORETYPE=%s OPENBLAS_NUM_THREADS=%s"
+          % (per[0], per[len(per) // 2], cpu[0], np.__version__, blas_name(), blas_core(),
              os.environ.get("OPENBLAS_CORETYPE", "unset"), os.environ.get("OPENBLAS_NUM_THREADS", "unset")))
 
 

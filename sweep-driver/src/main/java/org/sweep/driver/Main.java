@@ -293,6 +293,9 @@ public final class Main {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
+    /** Milliseconds to wait for a TCP connection to a standalone master before giving up. */
+    static final int MASTER_CONNECT_TIMEOUT_MS = MasterCheck.CONNECT_TIMEOUT_MILLIS;
+
     /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
     static void checkMaster(Args a) throws UsageException {
         try {
@@ -307,6 +310,9 @@ public final class Main {
         if (a.ui && !"127.0.0.1".equals(System.getenv("SPARK_LOCAL_IP"))) {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
+        }
+        if (a.master.startsWith("spark://")) {
+            checkReachable(a.master);
         }
         Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
         if (a.master.startsWith("spark://") && appJar == null) {

@@ -41,6 +41,16 @@ class MainTest {
         Path sweepFile = Files.writeString(dir.resolve("s.yaml"), TINY);
         assertUsage("exists and is not a directory", "run", sweepFile.toString(), "--out", file.toString());
         assertTrue(Files.isRegularFile(file), "the file given as --out is left alone");
+        // A port nothing listens on (bound and released just now): fails at once, before Spark starts.
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        long t0 = System.nanoTime();
+        assertUsage("cannot reach the Spark master spark://127.0.0.1:" + port, "run", sweepFile.toString(), "--out",
+                dir.resolve("o").toString(), "--master", "spark://127.0.0.1:" + port);
+        assertTrue((System.nanoTime() - t0) / 1e9 < Main.MASTER_CONNECT_TIMEOUT_MS / 1000.0 + 5, "fails fast");
+        assertTrue(Files.notExists(dir.resolve("o")), "nothing written");
     }
 
     static final String TINY = """

@@ -1,6 +1,7 @@
 package org.sweep.worker;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
 
 /**
  * One full-batch gradient-descent step of the two-layer ReLU network of Du et al. (ICLR 2019,
@@ -14,6 +15,12 @@ import dev.ludovic.netlib.blas.BLAS;
  * c_i = e_i / sqrt(m): P does not depend on the residual, so the activation mask, the prediction u
  * and P are produced in a single pass over Z, and the residual scaling touches only the n x d matrix X.
  * The step update w -= eta G and ||G||^2 are fused into one pass over the m x d gradient.
+ *
+ * <p>Two engines ({@link Path}), chosen by {@link #choosePath} from the shape and the machine:
+ * {@link GdVectorKernel} (register-blocked jdk.incubator.vector kernels, the pass over Z fused into
+ * the first product's tiles) and two dgemm calls of dev.ludovic.netlib with that pass in plain Java
+ * (native OpenBLAS wins for large d; also the fallback without the vector module). The engines
+ * round differently; one task always runs on one engine. {@link #implementation()} names it.
  *
  * <p>Conventions: relu'(0) = 1 (indicator 1{z >= 0}). All workspaces are allocated once in the
  * constructor; {@link #evaluate} and {@link #step} allocate nothing. Results are deterministic:
@@ -35,6 +42,7 @@ final class GdKernel {
     private final double[] e;      // n residuals
     private final double[] g;      // m x d gradient workspace of step()
     private double gradNormSq;
+    private boolean zStale;        // vector engine: Z not yet written for the last call
 
     // Exactly one engine is set.
     private final GdVectorKernel vector;
@@ -71,12 +79,26 @@ final class GdKernel {
         }
     }
 
+    /** True when dev.ludovic.netlib resolved a native BLAS (JNIBLAS: OpenBLAS through JNI). */
+    static final boolean NATIVE_BLAS = BLAS.getInstance() instanceof NativeBLAS;
+
     /**
-     * The engine for a shape: a fixed function of the machine (vector module present, vector width),
-     * so the same task always takes the same path on the same machine.
+     * Input dimension from which native BLAS beats the fused vector engine. Measured on one core of
+     * the development machine (AMD EPYC, AVX-512, OpenBLAS 0.3.21 with its Cooperlake kernel):
+     * d = 1000: native 46 GFLOP/s vs vector 41; d = 300: native 38 vs vector 41; d = 100: native
+     * about 30 vs vector 39 (the element-wise passes of the BLAS engine cost more at small d).
+     */
+    static final int NATIVE_MIN_D = 512;
+
+    /**
+     * The engine for a shape: a fixed function of the shape and the machine (vector module present,
+     * native BLAS present), so the same task always takes the same path on the same machine.
      */
     static Path choosePath(int n, int d, int m) {
-        return VECTOR_AVAILABLE ? Path.JAVA_VECTOR : Path.BLAS;
+        if (!VECTOR_AVAILABLE || (NATIVE_BLAS && d >= NATIVE_MIN_D)) {
+            return Path.BLAS;
+        }
+        return Path.JAVA_VECTOR;
     }
 
     GdKernel(int n, int d, int m, double[] x, double[] a, double[] y, Path path) {
@@ -105,7 +127,7 @@ final class GdKernel {
             if (!VECTOR_AVAILABLE) {
                 throw new IllegalStateException("GdKernel: path JAVA_VECTOR needs --add-modules jdk.incubator.vector");
             }
-            this.vector = new GdVectorKernel(n, d, m, x, a, y);
+            this.vector = new GdVectorKernel(n, d, m, x, a, y, z);
             this.blas = null;
             this.p = null;
             this.xs = null;
@@ -165,6 +187,7 @@ final class GdKernel {
     /** Computes Z, u, e and the gradient into out; returns the loss. */
     private double forwardBackward(double[] w, double[] out) {
         if (vector != null) {
+            zStale = true;
             return vector.compute(w, out, z, u, e);
         }
         // Z (column-major m x n) = W (col-major d x m)^T * X (col-major d x n)
@@ -174,10 +197,14 @@ final class GdKernel {
             int off = i * m;
             double s = 0.0;
             for (int r = 0; r < m; r++) {
+                // Branch-free P_ir = a_r 1{Z_ir >= 0} (random signs would defeat branch prediction):
+                // Z + 0.0 turns -0.0 into +0.0, so its sign bit is set exactly when Z < 0 (or for a
+                // NaN with the sign bit set); the arithmetic shift spreads it into a clearing mask.
                 double zr = z[off + r];
-                boolean on = zr >= 0.0;
-                s += on ? a[r] * zr : 0.0;
-                p[off + r] = on ? a[r] : 0.0;
+                long inactive = Double.doubleToRawLongBits(zr + 0.0) >> 63;
+                double pr = Double.longBitsToDouble(Double.doubleToRawLongBits(a[r]) & ~inactive);
+                s += pr * zr;
+                p[off + r] = pr;
             }
             double ui = s * invSqrtM;
             double ei = ui - y[i];
@@ -210,8 +237,16 @@ final class GdKernel {
         return e;
     }
 
-    /** View of Z (row-major n x m, index i*m + r) of the last call. */
+    /**
+     * View of Z (row-major n x m, index i*m + r) of the last call. The vector engine does not need Z
+     * for the gradient and writes it here on the first call after each evaluate/step (2 n m d flops,
+     * no allocation), with the same kernels, so the values are those the gradient used.
+     */
     double[] preactivations() {
+        if (zStale) {
+            vector.fillZ(z);
+            zStale = false;
+        }
         return z;
     }
 

@@ -1,7 +1,6 @@
 package org.sweep.worker;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,26 +8,35 @@ import jdk.incubator.vector.VectorSpecies;
  * Pure-Java (jdk.incubator.vector) engine of {@link GdKernel}: both products of a gradient step as
  * register-blocked kernels with the elementwise work fused into them.
  * <ol>
- *   <li>Z = X W^T in tiles of MR rows x 3 vectors of columns; the tile epilogue stores Z and adds
- *       a_r relu(Z_ir) into per-row lane accumulators of u (no separate pass over Z).</li>
- *   <li>u, e = u - y, c_i = e_i / sqrt(m) from the lane accumulators (fixed order).</li>
- *   <li>G^T = X^T M with M_ir = c_i 1{Z_ir >= 0} built in registers from Z (never stored), in tiles
- *       of KR gradient rows x 3 vectors of columns; G_r = a_r (G^T)_r.</li>
+ *   <li>Z = X W^T in tiles of MR rows x 3 vectors of columns, stored into an L1 scratch tile. The
+ *       tile epilogue writes P_ir = a_r 1{Z_ir >= 0} and adds sum_r P_ir Z_ir = sum_r a_r relu(Z_ir)
+ *       into per-row lane accumulators of u (no pass over a stored Z). Z itself is written to
+ *       memory only when asked for ({@link #fillZ}), by the same tiles.</li>
+ *   <li>u, e = u - y, c_i = e_i / sqrt(m) from the lane accumulators (fixed order); the packed X is
+ *       scaled by c_i (n d work).</li>
+ *   <li>G^T = (diag(c) X)^T P in tiles of KR gradient rows x 3 vectors of columns, over blocks of
+ *       IB samples (the block of P stays in L1 across the KR-row tiles): pure FMA.</li>
  * </ol>
  * Columns r are split into strips: strips of three vectors, then one-vector strips, then a scalar
  * tail of fewer than one vector. X is packed once (it never changes), W once per call.
  * All sums run in a fixed order with lane-wise vector operations (no lane reductions, whose order
  * the Vector API leaves unspecified), so results are bit-identical on every call, compiled or
- * interpreted.
+ * interpreted. Hot loops keep vectors in local variables and call no helper with vector
+ * arguments: on JDK 17 that would box the vectors once the JIT's inlining budget runs out.
  */
 final class GdVectorKernel {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
     /** Rows of Z per tile of the first product. */
     static final int MR = 4;
     /** Gradient rows (input coordinates k) per tile of the second product. */
-    static final int KR = 6;
+    static final int KR = 5;
+    /** Samples per block of the gradient product. */
+    static final int IB = 96;
+    /** Rows per block of the first product (a multiple of MR): packed X block of ZB d doubles. */
+    static final int ZB = 256;
+    /** Samples per outer block of the gradient product: scaled X block of GB d doubles. */
+    static final int GB = 480;
 
     private final int n;
     private final int d;
@@ -48,9 +56,16 @@ final class GdVectorKernel {
     private final double[] gt;   // G^T per strip: [c0*dp + k*width + j]
     private final double[] uacc; // n x L lane accumulators of sum_r a_r relu(Z_ir)
     private final double[] utail; // n scalar-tail contributions
+    private final double[] wtail; // rows vecEnd .. m-1 of the last W (scalar tail columns)
+    private final double[] zt;    // MR x 3L scratch tile of Z
     private final double[] c;    // n, c_i = e_i / sqrt(m)
+    // n x m, stride m, shared with the Z view: during compute() its vector columns hold
+    // P_ir = a_r 1{Z_ir >= 0}; fillZ() overwrites them with Z once P is no longer needed.
+    private final double[] p;
+    private final double[] xs;   // xq scaled by c_i: [(kt*n + i)*KR + j] = c_i x[i][kt*KR + j]
 
-    GdVectorKernel(int n, int d, int m, double[] x, double[] a, double[] y) {
+    /** @param z the n x m array of the Z view; the engine also uses it for P (see {@link #fillZ}) */
+    GdVectorKernel(int n, int d, int m, double[] x, double[] a, double[] y, double[] z) {
         this.n = n;
         this.d = d;
         this.m = m;
@@ -83,14 +98,18 @@ final class GdVectorKernel {
         this.gt = new double[vecEnd * dp];
         this.uacc = new double[n * L];
         this.utail = new double[n];
+        this.wtail = new double[(m - vecEnd) * d];
+        this.zt = new double[MR * 3 * L];
         this.c = new double[n];
+        this.p = z;
+        this.xs = new double[dp * n];
     }
 
-    /** Bytes of the workspaces of this engine (besides Z, u, e and the gradient buffer). */
+    /** Bytes of the workspaces of this engine (besides the n x m Z / P array, u, e and the gradient buffer). */
     static long workspaceBytes(int n, int d, int m) {
         long np = (n + MR - 1) / MR * MR;
         long dp = (d + KR - 1) / KR * KR;
-        return 8L * (np * d + dp * n + (long) m * d + (long) m * dp + (long) n * L + 2L * n);
+        return 8L * (np * d + 2 * dp * n + (long) m * d + (long) m * dp + (long) n * L + 2L * n + MR * 3L * L);
     }
 
     /**
@@ -99,17 +118,22 @@ final class GdVectorKernel {
     double compute(double[] w, double[] out, double[] z, double[] u, double[] e) {
         packW(w);
         java.util.Arrays.fill(uacc, 0.0);
-        // Product 1 with the fused relu / prediction epilogue.
-        for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
-            for (int it = 0; it < np / MR; it++) {
-                zTile3(it, c0, z);
-                reluEpilogue(it * MR, c0, 3, z);
+        // Product 1 into an L1 scratch tile, with the fused mask / prediction epilogue. Z itself is
+        // written only on demand (fillZ): it is not needed for the gradient.
+        // Blocks of ZB rows keep their packed X in L2 while all column strips pass over it.
+        for (int ib = 0; ib < np; ib += ZB) {
+            int itEnd = Math.min(np, ib + ZB) / MR;
+            for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTile3(it, c0, zt, 0, 3 * L);
+                    reluEpilogue3(it * MR, c0);
+                }
             }
-        }
-        for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
-            for (int it = 0; it < np / MR; it++) {
-                zTile1(it, c0, z);
-                reluEpilogue(it * MR, c0, 1, z);
+            for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTile1(it, c0, zt, 0, L);
+                    reluEpilogue1(it * MR, c0);
+                }
             }
         }
         for (int i = 0; i < n; i++) {
@@ -117,7 +141,7 @@ final class GdVectorKernel {
             for (int r = vecEnd; r < m; r++) {
                 double zr = 0.0;
                 for (int k = 0; k < d; k++) {
-                    zr += x[i * d + k] * w[r * d + k];
+                    zr += x[i * d + k] * wtail[(r - vecEnd) * d + k];
                 }
                 z[i * m + r] = zr;
                 s += a[r] * Math.max(zr, 0.0);
@@ -139,15 +163,36 @@ final class GdVectorKernel {
             loss += ei * ei;
             c[i] = ei * invSqrtM;
         }
-        // Product 2: G^T = X^T M, M built from Z in registers.
-        for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
-            for (int kt = 0; kt < dp / KR; kt++) {
-                gTile3(kt, c0, z);
+        for (int kt = 0; kt < dp / KR; kt++) {
+            for (int i = 0; i < n; i++) {
+                int o = (kt * n + i) * KR;
+                double ci = c[i];
+                for (int j = 0; j < KR; j++) {
+                    xs[o + j] = ci * xq[o + j];
+                }
             }
         }
-        for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
-            for (int kt = 0; kt < dp / KR; kt++) {
-                gTile1(kt, c0, z);
+        // Product 2: G^T = P^T Xs.
+        // Blocks of GB samples keep their scaled X in L2 while all column strips pass over it; inside,
+        // blocks of IB samples keep a block of P (IB x 3L) in L1 across all k tiles. Every entry of
+        // G^T still sums over i in increasing order.
+        for (int ob = 0; ob < n; ob += GB) {
+            int obEnd = Math.min(n, ob + GB);
+            for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
+                for (int i0 = ob; i0 < obEnd; i0 += IB) {
+                    int i1 = Math.min(obEnd, i0 + IB);
+                    for (int kt = 0; kt < dp / KR; kt++) {
+                        gTile3(kt, c0, i0, i1);
+                    }
+                }
+            }
+            for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
+                for (int i0 = ob; i0 < obEnd; i0 += IB) {
+                    int i1 = Math.min(obEnd, i0 + IB);
+                    for (int kt = 0; kt < dp / KR; kt++) {
+                        gTile1(kt, c0, i0, i1);
+                    }
+                }
             }
         }
         unpackG(out);
@@ -163,7 +208,26 @@ final class GdVectorKernel {
         return 0.5 * loss;
     }
 
+    /**
+     * Writes the vector-strip columns of Z = X W^T for the W of the last {@link #compute} call into
+     * z (the scalar tail columns are written by compute itself), with the same tiles, hence bit for
+     * bit the values the gradient used. Overwrites P, which compute() no longer needs once it returned.
+     */
+    void fillZ(double[] z) {
+        for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
+            for (int it = 0; it < np / MR; it++) {
+                zTile3(it, c0, z, it * MR * m + c0, m);
+            }
+        }
+        for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
+            for (int it = 0; it < np / MR; it++) {
+                zTile1(it, c0, z, it * MR * m + c0, m);
+            }
+        }
+    }
+
     private void packW(double[] w) {
+        System.arraycopy(w, vecEnd * d, wtail, 0, (m - vecEnd) * d);
         for (int c0 = 0; c0 < vecEnd; ) {
             int width = c0 < fullEnd ? 3 * L : L;
             int base = c0 * d;
@@ -182,26 +246,25 @@ final class GdVectorKernel {
             int width = c0 < fullEnd ? 3 * L : L;
             int base = c0 * dp;
             for (int j = 0; j < width; j++) {
-                int r = c0 + j;
-                double ar = a[r];
-                int oo = r * d;
+                int oo = (c0 + j) * d;
                 for (int k = 0; k < d; k++) {
-                    out[oo + k] = ar * gt[base + k * width + j];
+                    out[oo + k] = gt[base + k * width + j];
                 }
             }
             c0 += width;
         }
     }
 
-    /** Z tile: rows it*MR .. it*MR+3, columns c0 .. c0+3L-1. */
-    private void zTile3(int it, int c0, double[] z) {
+    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+3L-1, row j stored at dst[off + j*stride]. */
+    private void zTile3(int it, int c0, double[] dst, int off, int stride) {
         final int width = 3 * L;
         final int wo = c0 * d;
         final int xo = it * d * MR;
-        DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c02 = c00;
-        DoubleVector c10 = c00, c11 = c00, c12 = c00;
-        DoubleVector c20 = c00, c21 = c00, c22 = c00;
-        DoubleVector c30 = c00, c31 = c00, c32 = c00;
+        final DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c0_0 = zero, c0_1 = zero, c0_2 = zero;
+        DoubleVector c1_0 = zero, c1_1 = zero, c1_2 = zero;
+        DoubleVector c2_0 = zero, c2_1 = zero, c2_2 = zero;
+        DoubleVector c3_0 = zero, c3_1 = zero, c3_2 = zero;
         for (int k = 0; k < d; k++) {
             int wk = wo + k * width;
             DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
@@ -209,191 +272,233 @@ final class GdVectorKernel {
             DoubleVector b2 = DoubleVector.fromArray(S, wp, wk + 2 * L);
             int xk = xo + k * MR;
             DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
-            c00 = xv.fma(b0, c00);
-            c01 = xv.fma(b1, c01);
-            c02 = xv.fma(b2, c02);
+            c0_0 = xv.fma(b0, c0_0);
+            c0_1 = xv.fma(b1, c0_1);
+            c0_2 = xv.fma(b2, c0_2);
             xv = DoubleVector.broadcast(S, xp[xk + 1]);
-            c10 = xv.fma(b0, c10);
-            c11 = xv.fma(b1, c11);
-            c12 = xv.fma(b2, c12);
+            c1_0 = xv.fma(b0, c1_0);
+            c1_1 = xv.fma(b1, c1_1);
+            c1_2 = xv.fma(b2, c1_2);
             xv = DoubleVector.broadcast(S, xp[xk + 2]);
-            c20 = xv.fma(b0, c20);
-            c21 = xv.fma(b1, c21);
-            c22 = xv.fma(b2, c22);
+            c2_0 = xv.fma(b0, c2_0);
+            c2_1 = xv.fma(b1, c2_1);
+            c2_2 = xv.fma(b2, c2_2);
             xv = DoubleVector.broadcast(S, xp[xk + 3]);
-            c30 = xv.fma(b0, c30);
-            c31 = xv.fma(b1, c31);
-            c32 = xv.fma(b2, c32);
+            c3_0 = xv.fma(b0, c3_0);
+            c3_1 = xv.fma(b1, c3_1);
+            c3_2 = xv.fma(b2, c3_2);
         }
         // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
         int i0 = it * MR;
-        int zo = i0 * m + c0;
-        c00.intoArray(z, zo);
-        c01.intoArray(z, zo + L);
-        c02.intoArray(z, zo + 2 * L);
+        int zo = off;
+        c0_0.intoArray(dst, zo);
+        c0_1.intoArray(dst, zo + L);
+        c0_2.intoArray(dst, zo + 2 * L);
         if (i0 + 1 < n) {
-            zo += m;
-            c10.intoArray(z, zo);
-            c11.intoArray(z, zo + L);
-            c12.intoArray(z, zo + 2 * L);
+            zo += stride;
+            c1_0.intoArray(dst, zo);
+            c1_1.intoArray(dst, zo + L);
+            c1_2.intoArray(dst, zo + 2 * L);
         }
         if (i0 + 2 < n) {
-            zo += m;
-            c20.intoArray(z, zo);
-            c21.intoArray(z, zo + L);
-            c22.intoArray(z, zo + 2 * L);
+            zo += stride;
+            c2_0.intoArray(dst, zo);
+            c2_1.intoArray(dst, zo + L);
+            c2_2.intoArray(dst, zo + 2 * L);
         }
         if (i0 + 3 < n) {
-            zo += m;
-            c30.intoArray(z, zo);
-            c31.intoArray(z, zo + L);
-            c32.intoArray(z, zo + 2 * L);
+            zo += stride;
+            c3_0.intoArray(dst, zo);
+            c3_1.intoArray(dst, zo + L);
+            c3_2.intoArray(dst, zo + 2 * L);
         }
     }
 
     /**
-     * Adds sum over the strip of a_r relu(Z_ir) to the lane accumulators of rows i0 .. min(i0+MR, n)-1,
-     * columns c0 .. c0 + nv L - 1, reading back the Z tile just stored (it is in L1).
+     * Epilogue of a Z tile (rows i0 .. min(i0+MR, n)-1, columns c0 .. c0 + 3L - 1, just stored in
+     * the scratch tile zt): P_ir = a_r 1{Z_ir >= 0}, and sum_r P_ir Z_ir = sum_r a_r relu(Z_ir) into the
+     * lane accumulators of u.
      */
-    private void reluEpilogue(int i0, int c0, int nv, double[] z) {
-        int iEnd = Math.min(i0 + MR, n);
+    private void reluEpilogue3(int i0, int c0) {
+        final int iEnd = Math.min(i0 + MR, n);
+        final int width = 3 * L;
+        final DoubleVector zero = DoubleVector.zero(S);
+        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
+        final DoubleVector a1 = DoubleVector.fromArray(S, a, c0 + L);
+        final DoubleVector a2 = DoubleVector.fromArray(S, a, c0 + 2 * L);
         for (int i = i0; i < iEnd; i++) {
-            int zo = i * m + c0;
-            DoubleVector t = DoubleVector.fromArray(S, z, zo).max(0.0).mul(DoubleVector.fromArray(S, a, c0));
-            for (int v = 1; v < nv; v++) {
-                t = DoubleVector.fromArray(S, z, zo + v * L).max(0.0).fma(DoubleVector.fromArray(S, a, c0 + v * L), t);
-            }
-            DoubleVector.fromArray(S, uacc, i * L).add(t).intoArray(uacc, i * L);
+            int to = (i - i0) * width;
+            int po = i * m + c0;
+            DoubleVector z0 = DoubleVector.fromArray(S, zt, to);
+            DoubleVector z1 = DoubleVector.fromArray(S, zt, to + L);
+            DoubleVector z2 = DoubleVector.fromArray(S, zt, to + 2 * L);
+            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
+            DoubleVector p1 = zero.blend(a1, z1.compare(VectorOperators.GE, 0.0));
+            DoubleVector p2 = zero.blend(a2, z2.compare(VectorOperators.GE, 0.0));
+            p0.intoArray(p, po);
+            p1.intoArray(p, po + L);
+            p2.intoArray(p, po + 2 * L);
+            DoubleVector t = DoubleVector.fromArray(S, uacc, i * L);
+            t = p0.fma(z0, t);
+            t = p1.fma(z1, t);
+            t = p2.fma(z2, t);
+            t.intoArray(uacc, i * L);
         }
     }
 
-    /** Z tile: rows it*MR .. it*MR+3, columns c0 .. c0+L-1. */
-    private void zTile1(int it, int c0, double[] z) {
+    /** As {@link #reluEpilogue3} for a one-vector strip. */
+    private void reluEpilogue1(int i0, int c0) {
+        final int iEnd = Math.min(i0 + MR, n);
+        final DoubleVector zero = DoubleVector.zero(S);
+        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
+        for (int i = i0; i < iEnd; i++) {
+            DoubleVector z0 = DoubleVector.fromArray(S, zt, (i - i0) * L);
+            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
+            p0.intoArray(p, i * m + c0);
+            p0.fma(z0, DoubleVector.fromArray(S, uacc, i * L)).intoArray(uacc, i * L);
+        }
+    }
+
+    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+L-1, row j stored at dst[off + j*stride]. */
+    private void zTile1(int it, int c0, double[] dst, int off, int stride) {
+        final int width = L;
         final int wo = c0 * d;
         final int xo = it * d * MR;
-        DoubleVector c0v = DoubleVector.zero(S), c1v = c0v, c2v = c0v, c3v = c0v;
+        final DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c0_0 = zero;
+        DoubleVector c1_0 = zero;
+        DoubleVector c2_0 = zero;
+        DoubleVector c3_0 = zero;
         for (int k = 0; k < d; k++) {
-            DoubleVector b0 = DoubleVector.fromArray(S, wp, wo + k * L);
+            int wk = wo + k * width;
+            DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
             int xk = xo + k * MR;
-            c0v = DoubleVector.broadcast(S, xp[xk]).fma(b0, c0v);
-            c1v = DoubleVector.broadcast(S, xp[xk + 1]).fma(b0, c1v);
-            c2v = DoubleVector.broadcast(S, xp[xk + 2]).fma(b0, c2v);
-            c3v = DoubleVector.broadcast(S, xp[xk + 3]).fma(b0, c3v);
+            DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
+            c0_0 = xv.fma(b0, c0_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 1]);
+            c1_0 = xv.fma(b0, c1_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 2]);
+            c2_0 = xv.fma(b0, c2_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 3]);
+            c3_0 = xv.fma(b0, c3_0);
         }
+        // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
         int i0 = it * MR;
-        c0v.intoArray(z, i0 * m + c0);
+        int zo = off;
+        c0_0.intoArray(dst, zo);
         if (i0 + 1 < n) {
-            c1v.intoArray(z, (i0 + 1) * m + c0);
+            zo += stride;
+            c1_0.intoArray(dst, zo);
         }
         if (i0 + 2 < n) {
-            c2v.intoArray(z, (i0 + 2) * m + c0);
+            zo += stride;
+            c2_0.intoArray(dst, zo);
         }
         if (i0 + 3 < n) {
-            c3v.intoArray(z, (i0 + 3) * m + c0);
+            zo += stride;
+            c3_0.intoArray(dst, zo);
         }
     }
 
-    /**
-     * Lane-wise c 1{z >= 0} without vector masks (slow on this JDK): z + 0.0 turns -0.0 into +0.0,
-     * so its sign bit is set exactly when z < 0 (or z is a NaN with the sign bit set); an arithmetic
-     * shift spreads the sign bit over the lane and AND-NOT clears c there.
-     */
-    private static DoubleVector activeTimes(LongVector cBits, DoubleVector z) {
-        LongVector neg = z.add(0.0).viewAsIntegralLanes().lanewise(VectorOperators.ASHR, 63);
-        return cBits.lanewise(VectorOperators.AND_NOT, neg).viewAsFloatingLanes();
-    }
-
-    /** G^T tile: rows kt*KR .. kt*KR+5, columns c0 .. c0+3L-1; sums over all i. */
-    private void gTile3(int kt, int c0, double[] z) {
+    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+3L-1; sums over all i. */
+    private void gTile3(int kt, int c0, int i0, int i1) {
         final int width = 3 * L;
         final int xo = kt * n * KR;
         final DoubleVector zero = DoubleVector.zero(S);
-        DoubleVector g00 = zero, g01 = zero, g02 = zero;
-        DoubleVector g10 = zero, g11 = zero, g12 = zero;
-        DoubleVector g20 = zero, g21 = zero, g22 = zero;
-        DoubleVector g30 = zero, g31 = zero, g32 = zero;
-        DoubleVector g40 = zero, g41 = zero, g42 = zero;
-        DoubleVector g50 = zero, g51 = zero, g52 = zero;
-        for (int i = 0; i < n; i++) {
-            int zo = i * m + c0;
-            LongVector ci = LongVector.broadcast(LS, Double.doubleToRawLongBits(c[i]));
-            DoubleVector m0 = activeTimes(ci, DoubleVector.fromArray(S, z, zo));
-            DoubleVector m1 = activeTimes(ci, DoubleVector.fromArray(S, z, zo + L));
-            DoubleVector m2 = activeTimes(ci, DoubleVector.fromArray(S, z, zo + 2 * L));
-            int xi = xo + i * KR;
-            DoubleVector xv = DoubleVector.broadcast(S, xq[xi]);
-            g00 = xv.fma(m0, g00);
-            g01 = xv.fma(m1, g01);
-            g02 = xv.fma(m2, g02);
-            xv = DoubleVector.broadcast(S, xq[xi + 1]);
-            g10 = xv.fma(m0, g10);
-            g11 = xv.fma(m1, g11);
-            g12 = xv.fma(m2, g12);
-            xv = DoubleVector.broadcast(S, xq[xi + 2]);
-            g20 = xv.fma(m0, g20);
-            g21 = xv.fma(m1, g21);
-            g22 = xv.fma(m2, g22);
-            xv = DoubleVector.broadcast(S, xq[xi + 3]);
-            g30 = xv.fma(m0, g30);
-            g31 = xv.fma(m1, g31);
-            g32 = xv.fma(m2, g32);
-            xv = DoubleVector.broadcast(S, xq[xi + 4]);
-            g40 = xv.fma(m0, g40);
-            g41 = xv.fma(m1, g41);
-            g42 = xv.fma(m2, g42);
-            xv = DoubleVector.broadcast(S, xq[xi + 5]);
-            g50 = xv.fma(m0, g50);
-            g51 = xv.fma(m1, g51);
-            g52 = xv.fma(m2, g52);
-        }
+        final double[] p = this.p;
+        final double[] xs = this.xs;
         int go = c0 * dp + kt * KR * width;
-        g00.intoArray(gt, go);
-        g01.intoArray(gt, go + L);
-        g02.intoArray(gt, go + 2 * L);
+        final boolean first = i0 == 0;
+        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width), g0_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + L), g0_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + 2 * L);
+        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width), g1_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + L), g1_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + 2 * L);
+        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width), g2_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + L), g2_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + 2 * L);
+        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width), g3_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + L), g3_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + 2 * L);
+        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width), g4_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + L), g4_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + 2 * L);
+        for (int i = i0; i < i1; i++) {
+            int zo = i * m + c0;
+            DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
+            DoubleVector m1 = DoubleVector.fromArray(S, p, zo + L);
+            DoubleVector m2 = DoubleVector.fromArray(S, p, zo + 2 * L);
+            int xi = xo + i * KR;
+            DoubleVector xv = DoubleVector.broadcast(S, xs[xi]);
+            g0_0 = xv.fma(m0, g0_0);
+            g0_1 = xv.fma(m1, g0_1);
+            g0_2 = xv.fma(m2, g0_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 1]);
+            g1_0 = xv.fma(m0, g1_0);
+            g1_1 = xv.fma(m1, g1_1);
+            g1_2 = xv.fma(m2, g1_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 2]);
+            g2_0 = xv.fma(m0, g2_0);
+            g2_1 = xv.fma(m1, g2_1);
+            g2_2 = xv.fma(m2, g2_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 3]);
+            g3_0 = xv.fma(m0, g3_0);
+            g3_1 = xv.fma(m1, g3_1);
+            g3_2 = xv.fma(m2, g3_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 4]);
+            g4_0 = xv.fma(m0, g4_0);
+            g4_1 = xv.fma(m1, g4_1);
+            g4_2 = xv.fma(m2, g4_2);
+        }
+        g0_0.intoArray(gt, go);
+        g0_1.intoArray(gt, go + L);
+        g0_2.intoArray(gt, go + 2 * L);
         go += width;
-        g10.intoArray(gt, go);
-        g11.intoArray(gt, go + L);
-        g12.intoArray(gt, go + 2 * L);
+        g1_0.intoArray(gt, go);
+        g1_1.intoArray(gt, go + L);
+        g1_2.intoArray(gt, go + 2 * L);
         go += width;
-        g20.intoArray(gt, go);
-        g21.intoArray(gt, go + L);
-        g22.intoArray(gt, go + 2 * L);
+        g2_0.intoArray(gt, go);
+        g2_1.intoArray(gt, go + L);
+        g2_2.intoArray(gt, go + 2 * L);
         go += width;
-        g30.intoArray(gt, go);
-        g31.intoArray(gt, go + L);
-        g32.intoArray(gt, go + 2 * L);
+        g3_0.intoArray(gt, go);
+        g3_1.intoArray(gt, go + L);
+        g3_2.intoArray(gt, go + 2 * L);
         go += width;
-        g40.intoArray(gt, go);
-        g41.intoArray(gt, go + L);
-        g42.intoArray(gt, go + 2 * L);
-        go += width;
-        g50.intoArray(gt, go);
-        g51.intoArray(gt, go + L);
-        g52.intoArray(gt, go + 2 * L);
+        g4_0.intoArray(gt, go);
+        g4_1.intoArray(gt, go + L);
+        g4_2.intoArray(gt, go + 2 * L);
     }
 
-    /** G^T tile: rows kt*KR .. kt*KR+5, columns c0 .. c0+L-1; sums over all i. */
-    private void gTile1(int kt, int c0, double[] z) {
+    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+L-1; sums over all i. */
+    private void gTile1(int kt, int c0, int i0, int i1) {
+        final int width = L;
         final int xo = kt * n * KR;
         final DoubleVector zero = DoubleVector.zero(S);
-        DoubleVector g0 = zero, g1 = zero, g2 = zero, g3 = zero, g4 = zero, g5 = zero;
-        for (int i = 0; i < n; i++) {
-            DoubleVector m0 = activeTimes(LongVector.broadcast(LS, Double.doubleToRawLongBits(c[i])),
-                    DoubleVector.fromArray(S, z, i * m + c0));
+        final double[] p = this.p;
+        final double[] xs = this.xs;
+        int go = c0 * dp + kt * KR * width;
+        final boolean first = i0 == 0;
+        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width);
+        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width);
+        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width);
+        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width);
+        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width);
+        for (int i = i0; i < i1; i++) {
+            int zo = i * m + c0;
+            DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
             int xi = xo + i * KR;
-            g0 = DoubleVector.broadcast(S, xq[xi]).fma(m0, g0);
-            g1 = DoubleVector.broadcast(S, xq[xi + 1]).fma(m0, g1);
-            g2 = DoubleVector.broadcast(S, xq[xi + 2]).fma(m0, g2);
-            g3 = DoubleVector.broadcast(S, xq[xi + 3]).fma(m0, g3);
-            g4 = DoubleVector.broadcast(S, xq[xi + 4]).fma(m0, g4);
-            g5 = DoubleVector.broadcast(S, xq[xi + 5]).fma(m0, g5);
+            DoubleVector xv = DoubleVector.broadcast(S, xs[xi]);
+            g0_0 = xv.fma(m0, g0_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 1]);
+            g1_0 = xv.fma(m0, g1_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 2]);
+            g2_0 = xv.fma(m0, g2_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 3]);
+            g3_0 = xv.fma(m0, g3_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 4]);
+            g4_0 = xv.fma(m0, g4_0);
         }
-        int go = c0 * dp + kt * KR * L;
-        g0.intoArray(gt, go);
-        g1.intoArray(gt, go + L);
-        g2.intoArray(gt, go + 2 * L);
-        g3.intoArray(gt, go + 3 * L);
-        g4.intoArray(gt, go + 4 * L);
-        g5.intoArray(gt, go + 5 * L);
+        g0_0.intoArray(gt, go);
+        go += width;
+        g1_0.intoArray(gt, go);
+        go += width;
+        g2_0.intoArray(gt, go);
+        go += width;
+        g3_0.intoArray(gt, go);
+        go += width;
+        g4_0.intoArray(gt, go);
     }
 }

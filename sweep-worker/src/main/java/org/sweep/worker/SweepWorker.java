@@ -12,8 +12,10 @@ import dev.ludovic.netlib.lapack.LAPACK;
  * (kernels). Conventions: NTK parameterisation 1/sqrt(m), loss 1/2 sum (u - y)^2, only the first layer
  * trained, float64, PL* ratio ||grad L||^2 / (2 L).
  *
- * <p>Supported now: loss {@code square}, activation {@code relu}, batch size 0, train layers {@code first};
- * other values give a FAILED result whose message starts with "not supported yet".
+ * <p>Options: loss {@code square} or {@code logistic} (labels +-1), activation {@code relu}, {@code leaky_relu},
+ * {@code softplus}, {@code tanh} or {@code gelu}, batch size 0 (full batch) or b in [1, n] (SGD), train layers
+ * {@code first} or {@code both} ({@code GeneralKernel}, {@code NtkInf}); other values give a FAILED result whose
+ * message names the key and value.
  *
  * <p>The spec must not be null (a result cannot be built without it); everything else that can go wrong
  * becomes a result with status {@code failed} or {@code diverged}.

@@ -32,6 +32,11 @@ class GdKernelTest {
      * residual scaling), so results differ by rounding only, a few ulps times the number of terms.
      */
     private static final double REF_REL_TOL = 1e-12;
+    /**
+     * Absolute agreement of Z and u with the reference for Gaussian W and unit x (|Z| of order 3,
+     * |u| of order 10): summation order alone changes them by ~1e-14.
+     */
+    private static final double VIEW_TOL = 1e-10;
     /** Central-difference step for the finite-difference check of the gradient. */
     private static final double FD_STEP = 1e-6;
     /**
@@ -132,6 +137,9 @@ class GdKernelTest {
         s.add(new int[] {100, 10, 1000});
         s.add(new int[] {64, 37, 129});
         s.add(new int[] {31, 70, 45});
+        // More samples than the vector engine's row and sample blocks (256, 480): block boundaries.
+        s.add(new int[] {530, 7, 50});
+        s.add(new int[] {301, 3, 27});
         SplittableRandom rnd = new SplittableRandom(20190101L);
         for (int t = 0; t < 6; t++) {
             s.add(new int[] {1 + rnd.nextInt(60), 1 + rnd.nextInt(40), 1 + rnd.nextInt(300)});
@@ -391,5 +399,30 @@ class GdKernelTest {
         }
         assertEquals(first, k3.evaluate(w3, g2), 0.0, "loss after warm-up");
         assertArrayEquals(g1, g2, 0.0, "gradient after warm-up");
+    }
+
+    @ParameterizedTest
+    @MethodSource("paths")
+    void viewsFollowTheLastCall(GdKernel.Path path) {
+        // Z is produced on demand by the vector engine: it must belong to the last call, not an earlier one.
+        Problem p = Problem.random(13, 7, 61, 77);
+        Problem q = Problem.random(13, 7, 61, 78);
+        GdKernel k = p.kernel(path);
+        double[] grad = new double[p.m * p.d];
+        k.evaluate(p.w, grad);
+        k.preactivations();
+        double[] w = q.w.clone();
+        k.step(w, 0.1);
+        k.evaluate(q.w, grad);
+        double[] z = new double[p.n * p.m];
+        double[] u = new double[p.n];
+        double[] e = new double[p.n];
+        double[] g = new double[p.m * p.d];
+        reference(p.n, p.d, p.m, p.x, p.a, p.y, q.w, z, u, e, g);
+        double[] zk = k.preactivations();
+        for (int j = 0; j < z.length; j++) {
+            assertEquals(z[j], zk[j], VIEW_TOL, "Z[" + j + "] after the last call");
+        }
+        assertArrayEquals(u, k.u(), VIEW_TOL, "u after the last call");
     }
 }

@@ -50,7 +50,8 @@ final class DataKinds {
         /**
          * Values this kind supplies for parameters that the sweep leaves out (for a file: d from its
          * columns, n from its rows). Called after {@link #dataset}; the defaults of {@link Param} apply
-         * to what is missing here too.
+         * to what is missing here too. Values are {@code Long} for integer parameters, {@code Double}
+         * for real ones and {@code String} for words; they are checked like values from the file.
          */
         default Map<Param, Object> defaults(YMap data) throws ConfigException {
             return Map.of();

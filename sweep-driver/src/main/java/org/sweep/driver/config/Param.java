@@ -2,6 +2,8 @@ package org.sweep.driver.config;
 
 import java.util.List;
 
+import org.sweep.worker.TaskSpec;
+
 /**
  * The task parameters a sweep file sets, in the canonical order of grid expansion (first = slowest).
  *
@@ -90,6 +92,29 @@ enum Param {
 
     boolean integral() {
         return type == Type.INT || type == Type.LONG;
+    }
+
+    /** This parameter's value in a spec. */
+    Object of(TaskSpec s) {
+        return switch (this) {
+            case WIDTH -> s.width();
+            case N -> s.n();
+            case D -> s.d();
+            case DATA_SEED -> s.dataSeed();
+            case LABELS -> s.labels();
+            case KAPPA -> s.kappa();
+            case SEED -> s.seed();
+            case ETA -> s.eta();
+            case ETA_MODE -> s.etaMode();
+            case STEPS -> s.steps();
+            case TARGET_LOSS_RATIO -> s.targetLossRatio();
+            case CHECKPOINTS -> s.checkpoints();
+            case SPECTRUM_CHECKPOINTS -> s.spectrumCheckpoints();
+            case LOSS -> s.loss();
+            case ACTIVATION -> s.activation();
+            case BATCH_SIZE -> s.batchSize();
+            case TRAIN_LAYERS -> s.trainLayers();
+        };
     }
 
     static Param byGridKey(String key) {

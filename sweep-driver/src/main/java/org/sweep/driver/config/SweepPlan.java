@@ -30,6 +30,23 @@ public record SweepPlan(String name, Path source, String configText, List<String
         return peak;
     }
 
+    /**
+     * The grid's shape in words, axes with more than one value in expansion order, e.g.
+     * {@code "4 width x 2 n x 4 seed = 32 tasks"}; {@code "1 task"} for a single task.
+     */
+    public String shape() {
+        StringBuilder sb = new StringBuilder();
+        for (Param p : Param.values()) {
+            long distinct = tasks.stream().map(t -> p.of(t.spec())).distinct().count();
+            if (distinct > 1) {
+                sb.append(sb.length() == 0 ? "" : " x ").append(distinct).append(' ').append(p.gridKey);
+            }
+        }
+        int n = tasks.size();
+        String count = n + (n == 1 ? " task" : " tasks");
+        return sb.length() == 0 ? count : sb + " = " + count;
+    }
+
     /** Sum of the tasks' estimated floating-point operations. */
     public double totalFlops() {
         double sum = 0;

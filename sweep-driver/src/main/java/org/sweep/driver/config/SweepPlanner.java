@@ -421,7 +421,10 @@ public final class SweepPlanner {
                     throw new ConfigException(location, 0, p.homePath(), "missing; give " + p.homePath()
                             + " or a list under " + p.gridPath());
                 }
-                values = List.of(new Value(def, new Origin(location, 0), p.homePath()));
+                // Defaults of the data kind come from the data (e.g. a file's columns): check them too.
+                values = List.of(kindDefault != null
+                        ? Values.checked(p, def, sections.get(Param.Section.DATA).origin(), p.homePath())
+                        : new Value(def, new Origin(location, 0), p.homePath()));
             }
             if (p == Param.LABELS) {
                 for (Value v : values) {
@@ -568,6 +571,13 @@ public final class SweepPlanner {
             if ((Long) batch.value() > (Long) n.value()) {
                 throw new ConfigException(batch.origin(), batch.key(), batch.value() + " is more than n = "
                         + n.value() + " (" + source(n, batch) + "); use 0 for full batch");
+            }
+            Value loss = v[Param.LOSS.ordinal()];
+            Value labels = v[Param.LABELS.ordinal()];
+            if ("logistic".equals(loss.value()) && "gaussian".equals(labels.value())) {
+                // The logistic loss needs labels +-1; for supplied data the worker checks the values themselves.
+                throw new ConfigException(loss.origin(), loss.key(), "logistic needs labels +-1, but labels = gaussian ("
+                        + source(labels, loss) + "); use labels sign or random-sign");
             }
             try {
                 return new TaskSpec(
