@@ -311,9 +311,6 @@ public final class Main {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
         }
-        if (a.master.startsWith("spark://")) {
-            checkReachable(a.master);
-        }
         Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
         if (a.master.startsWith("spark://") && appJar == null) {
             throw new UsageException("--master " + a.master + " needs the application jar sweep-driver-app.jar"
