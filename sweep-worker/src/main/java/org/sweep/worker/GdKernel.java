@@ -197,10 +197,14 @@ final class GdKernel {
             int off = i * m;
             double s = 0.0;
             for (int r = 0; r < m; r++) {
+                // Branch-free P_ir = a_r 1{Z_ir >= 0} (random signs would defeat branch prediction):
+                // Z + 0.0 turns -0.0 into +0.0, so its sign bit is set exactly when Z < 0 (or for a
+                // NaN with the sign bit set); the arithmetic shift spreads it into a clearing mask.
                 double zr = z[off + r];
-                boolean on = zr >= 0.0;
-                s += on ? a[r] * zr : 0.0;
-                p[off + r] = on ? a[r] : 0.0;
+                long inactive = Double.doubleToRawLongBits(zr + 0.0) >> 63;
+                double pr = Double.longBitsToDouble(Double.doubleToRawLongBits(a[r]) & ~inactive);
+                s += pr * zr;
+                p[off + r] = pr;
             }
             double ui = s * invSqrtM;
             double ei = ui - y[i];

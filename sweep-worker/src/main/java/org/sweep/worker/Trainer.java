@@ -559,8 +559,11 @@ final class Trainer {
         long n = spec.n();
         long m = spec.width();
         long d = spec.d();
+        long b = spec.batchSize();
         long kernelBytes = fusedCase(spec) ? GdKernel.workspaceBytes(spec.n(), spec.d(), spec.width())
-                : 8 * (4 * n * m + 2 * n * d + m * d + 4 * n + 2 * m);  // GeneralKernel: Z, S, P, batch buffers, ...
+                // GeneralKernel: Z, S, P (n x m), Xs, gradient, 3 n-vectors, a and its gradient; with SGD the same
+                // for the batch (b x m, b x d) and the permutation
+                : 8 * (3 * n * m + n * d + m * d + 3 * n + 2 * m + 3 * b * m + 2 * b * d + 4 * b) + 4 * (n + b);
         return 8 * (4 * n * n + 4 * m * d + n * d + 64 * n) + n * m / 4 + kernelBytes;
     }
 }

@@ -123,6 +123,11 @@ class GeneralKernelTest {
                     Problem p = problem(9, 4, 33, 5, "sign");
                     int n = p.n();
                     GeneralKernel k = kernel(p, act, loss, both, 0);
+                    // Output weights away from +-1 (as after training both layers): H weights unit r by a_r^2.
+                    double[] a = k.outputWeights();
+                    for (int r = 0; r < p.m(); r++) {
+                        a[r] *= 0.5 + (double) r / p.m();
+                    }
                     k.evaluate(p.w0(), new double[p.m() * p.d()]);
                     double[] g = Grams.inputGram(BLAS_, p.x(), n, p.d());
                     double[] h = new double[n * n];

@@ -572,6 +572,13 @@ public final class SweepPlanner {
                 throw new ConfigException(batch.origin(), batch.key(), batch.value() + " is more than n = "
                         + n.value() + " (" + source(n, batch) + "); use 0 for full batch");
             }
+            Value loss = v[Param.LOSS.ordinal()];
+            Value labels = v[Param.LABELS.ordinal()];
+            if ("logistic".equals(loss.value()) && "gaussian".equals(labels.value())) {
+                // The logistic loss needs labels +-1; for supplied data the worker checks the values themselves.
+                throw new ConfigException(loss.origin(), loss.key(), "logistic needs labels +-1, but labels = gaussian ("
+                        + source(labels, loss) + "); use labels sign or random-sign");
+            }
             try {
                 return new TaskSpec(
                         intOf(width), intOf(n), intOf(v[Param.D.ordinal()]), kind.specKind(), dataset,

@@ -130,15 +130,15 @@ class GridExpansionTest {
         assertEquals(9, first.tasks().get(1 << 8).spec().width());
 
         SweepPlan second = plan(lines("name: all",
-                "network: {width: 8}", "data: {n: 4, d: 2}",
+                "network: {width: 8}", "data: {n: 4, d: 2, labels: sign}", // the logistic loss needs +-1 labels
                 "grid:",
                 "  steps: [10, 20]", "  target_loss_ratio: [0, 0.5]", "  checkpoints: [4, 5]",
                 "  spectrum_checkpoints: [0, 2]", "  loss: [square, logistic]", "  activation: [relu, gelu]",
                 "  batch_size: [0, 2]", "  train_layers: [first, both]"));
         assertEquals(1 << 8, second.tasks().size());
-        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 10, 0.0, 4, 0,
+        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "sign", 1.0, 0, 0.5, EtaMode.STABILITY, 10, 0.0, 4, 0,
                 "square", "relu", 0, "both"), second.tasks().get(1).spec());
-        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 20, 0.5, 5, 2,
+        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "sign", 1.0, 0, 0.5, EtaMode.STABILITY, 20, 0.5, 5, 2,
                 "logistic", "gelu", 2, "both"), second.tasks().get((1 << 8) - 1).spec());
         assertEquals(1 << 8, second.tasks().stream().map(PlannedTask::taskId).distinct().count());
     }
