@@ -33,6 +33,10 @@ final class GdVectorKernel {
     static final int KR = 5;
     /** Samples per block of the gradient product. */
     static final int IB = 96;
+    /** Rows per block of the first product (a multiple of MR): packed X block of ZB d doubles. */
+    static final int ZB = 256;
+    /** Samples per outer block of the gradient product: scaled X block of GB d doubles. */
+    static final int GB = 480;
 
     private final int n;
     private final int d;
@@ -116,16 +120,20 @@ final class GdVectorKernel {
         java.util.Arrays.fill(uacc, 0.0);
         // Product 1 into an L1 scratch tile, with the fused mask / prediction epilogue. Z itself is
         // written only on demand (fillZ): it is not needed for the gradient.
-        for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
-            for (int it = 0; it < np / MR; it++) {
-                zTile3(it, c0, zt, 0, 3 * L);
-                reluEpilogue3(it * MR, c0);
+        // Blocks of ZB rows keep their packed X in L2 while all column strips pass over it.
+        for (int ib = 0; ib < np; ib += ZB) {
+            int itEnd = Math.min(np, ib + ZB) / MR;
+            for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTile3(it, c0, zt, 0, 3 * L);
+                    reluEpilogue3(it * MR, c0);
+                }
             }
-        }
-        for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
-            for (int it = 0; it < np / MR; it++) {
-                zTile1(it, c0, zt, 0, L);
-                reluEpilogue1(it * MR, c0);
+            for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTile1(it, c0, zt, 0, L);
+                    reluEpilogue1(it * MR, c0);
+                }
             }
         }
         for (int i = 0; i < n; i++) {
@@ -165,20 +173,25 @@ final class GdVectorKernel {
             }
         }
         // Product 2: G^T = P^T Xs.
-        // Blocks of IB samples keep a block of P (IB x 3L) in L1 across all k tiles.
-        for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
-            for (int i0 = 0; i0 < n; i0 += IB) {
-                int i1 = Math.min(n, i0 + IB);
-                for (int kt = 0; kt < dp / KR; kt++) {
-                    gTile3(kt, c0, i0, i1);
+        // Blocks of GB samples keep their scaled X in L2 while all column strips pass over it; inside,
+        // blocks of IB samples keep a block of P (IB x 3L) in L1 across all k tiles. Every entry of
+        // G^T still sums over i in increasing order.
+        for (int ob = 0; ob < n; ob += GB) {
+            int obEnd = Math.min(n, ob + GB);
+            for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
+                for (int i0 = ob; i0 < obEnd; i0 += IB) {
+                    int i1 = Math.min(obEnd, i0 + IB);
+                    for (int kt = 0; kt < dp / KR; kt++) {
+                        gTile3(kt, c0, i0, i1);
+                    }
                 }
             }
-        }
-        for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
-            for (int i0 = 0; i0 < n; i0 += IB) {
-                int i1 = Math.min(n, i0 + IB);
-                for (int kt = 0; kt < dp / KR; kt++) {
-                    gTile1(kt, c0, i0, i1);
+            for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
+                for (int i0 = ob; i0 < obEnd; i0 += IB) {
+                    int i1 = Math.min(obEnd, i0 + IB);
+                    for (int kt = 0; kt < dp / KR; kt++) {
+                        gTile1(kt, c0, i0, i1);
+                    }
                 }
             }
         }

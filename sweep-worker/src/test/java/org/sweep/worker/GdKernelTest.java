@@ -137,6 +137,9 @@ class GdKernelTest {
         s.add(new int[] {100, 10, 1000});
         s.add(new int[] {64, 37, 129});
         s.add(new int[] {31, 70, 45});
+        // More samples than the vector engine's row and sample blocks (256, 480): block boundaries.
+        s.add(new int[] {530, 7, 50});
+        s.add(new int[] {301, 3, 27});
         SplittableRandom rnd = new SplittableRandom(20190101L);
         for (int t = 0; t < 6; t++) {
             s.add(new int[] {1 + rnd.nextInt(60), 1 + rnd.nextInt(40), 1 + rnd.nextInt(300)});
