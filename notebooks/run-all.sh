@@ -20,18 +20,19 @@ OUT="$(cd "$1" && pwd)"
 INPLACE="${2:-}"
 PY="${NOTEBOOK_PYTHON:-/usr/bin/python3}"
 
-for sweep in ci-figure1 ci-threshold ci-labels; do
+for sweep in ci-figure1 ci-threshold ci-labels ci-extensions; do
   echo "== sweep $sweep" >&2
   "$ROOT/bin/sweep" run "$ROOT/conf/$sweep.yaml" --out "$OUT"
 done
 
 export SWEEP_OUT="$OUT" SWEEP_BIN="$ROOT/bin/sweep" SWEEP_NO_BUILD=1
 export FIGURE1_SWEEP=ci-figure1 KERNEL_SWEEP=ci-figure1 THRESHOLD_SWEEP=ci-threshold LABELS_SWEEP=ci-labels
+export EXT_SWEEP=ci-extensions EXT_SKIP_RUN=1
 export THRESHOLD_CRITERION="${THRESHOLD_CRITERION:-lemma}"
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 
 mkdir -p "$OUT/notebooks"
-for nb in du2019-figure1 width-threshold kernel-regime; do
+for nb in du2019-figure1 width-threshold kernel-regime extensions; do
   echo "== notebook $nb" >&2
   if [ "$INPLACE" = "--inplace" ]; then
     target=(--inplace)

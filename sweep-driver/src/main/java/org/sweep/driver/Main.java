@@ -192,6 +192,7 @@ public final class Main {
 
     /** Runs a command; returns the exit code. Never calls System.exit (tests call this). */
     public static int execute(String[] argv, PrintStream out, PrintStream err) {
+        SparkSessions.quietLibraryLogging();
         if (argv.length > 0 && argv[0].equals("analyze")) {
             return Analyze.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), null, out, err);
         }
@@ -335,31 +336,23 @@ public final class Main {
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
         }
+        // No shutdown hook releases the lock: on Ctrl-C or kill the main thread may still be moving a
+        // wave's files while hooks run, so the lock stays until the process is gone and the next run
+        // takes it over as stale (its pid is dead), then recovers under it.
         try (OutputLock lock = OutputLock.acquire(store.out())) {
-            Thread hook = new Thread(lock::close, "sweep-unlock");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                int removed = store.recover();
-                if (removed > 0) {
-                    err.println("sweep: removed " + removed + " file(s) of waves an interrupted run left uncommitted;"
-                            + " their tasks run again");
-                }
-                checkTables(store);
-                SparkSession spark = session(a, "sweep run " + plan.name());
-                TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
-                SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err,
-                        Progress.stderrIsTerminal());
-                SweepRunner.Report report = runner.run(plan);
-                store.registerViews(spark);
-                Reports.printSummary(spark, report, store, out);
-                return OK;
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // shutting down: the hook releases the lock
-                }
+            int removed = store.recover();
+            if (removed > 0) {
+                err.println("sweep: removed " + removed + " file(s) of waves an interrupted run left uncommitted;"
+                        + " their tasks run again");
             }
+            checkTables(store);
+            SparkSession spark = session(a, "sweep run " + plan.name());
+            TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
+            SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err, Progress.stderrIsTerminal());
+            SweepRunner.Report report = runner.run(plan);
+            store.registerViews(spark);
+            Reports.printSummary(spark, report, store, out);
+            return OK;
         }
     }
 

@@ -33,6 +33,7 @@ public final class Progress implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean started;
     private volatile long committed;
     private int lastWidth;
 
@@ -66,6 +67,7 @@ public final class Progress implements AutoCloseable {
     }
 
     public Progress startDrawing() {
+        started = true;
         thread.start();
         return this;
     }
@@ -116,12 +118,14 @@ public final class Progress implements AutoCloseable {
         err.flush();
     }
 
-    /** Stops the thread and prints the final line. */
+    /** Stops the thread and prints the final line (nothing when drawing never started). */
     public void finish() {
         if (running) {
             running = false;
-            thread.interrupt();
-            draw(true);
+            if (started) {
+                thread.interrupt();
+                draw(true);
+            }
         }
     }
 

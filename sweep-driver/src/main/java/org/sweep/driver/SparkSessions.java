@@ -69,7 +69,20 @@ public final class SparkSessions {
         return c;
     }
 
+    /**
+     * dev.ludovic.netlib reports the BLAS/LAPACK it picked through java.util.logging at INFO, on
+     * stderr, in every JVM that runs tasks (here the driver for local masters). The rows record the
+     * implementation anyway (columns blas, lapack). Kept in a field: JUL holds loggers weakly.
+     */
+    private static final java.util.logging.Logger NETLIB_LOG = java.util.logging.Logger.getLogger("dev.ludovic.netlib");
+
+    /** Silences the INFO lines of netlib's implementation choice (call before any BLAS use). */
+    public static void quietLibraryLogging() {
+        NETLIB_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     public static SparkSession start(Map<String, String> settings) {
+        quietLibraryLogging();
         SparkConf conf = new SparkConf(false);
         settings.forEach(conf::set);
         return SparkSession.builder().config(conf).getOrCreate();

@@ -21,7 +21,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * inspection commands SHOW / DESCRIBE / EXPLAIN. The text is parsed with Spark's own parser and the
  * resulting plan inspected (never the text), so comments, case or a leading WITH cannot smuggle a
  * write past it. Refused: every other command (INSERT, CREATE, DROP, ALTER, CACHE, UNCACHE, SET,
- * RESET, ADD JAR/FILE, USE, REFRESH, MSCK, TRUNCATE, LOAD, MERGE, UPDATE, DELETE, ANALYZE, ...), and the
+ * RESET, ADD JAR/FILE, USE, REFRESH, MSCK, TRUNCATE, LOAD, MERGE, UPDATE, DELETE, ANALYZE, CALL,
+ * EXECUTE IMMEDIATE, ...), and the
  * functions that call arbitrary Java methods ({@code reflect}, {@code java_method},
  * {@code try_reflect}). Reading files by path ({@code parquet.`/path`}) is off in the session
  * ({@code spark.sql.runSQLOnFiles=false}).
@@ -49,6 +50,15 @@ public final class SqlGuard {
     static final Set<String> WRITES = Set.of("InsertIntoStatement", "InsertIntoDir", "MergeIntoTable",
             "DeleteFromTable", "UpdateTable", "CacheTableAsSelect", "CreateTableAsSelect", "ReplaceTableAsSelect",
             "AppendData", "OverwriteByExpression", "OverwritePartitionsDynamic");
+
+    /**
+     * Plan nodes refused by name although they are not {@link Command}s, e.g.
+     * {@code UnresolvedExecuteImmediate} (EXECUTE IMMEDIATE runs a statement given as a string) or
+     * {@code UnresolvedCall}. No query operator's name contains these words.
+     */
+    static final java.util.regex.Pattern DENIED_NODE = java.util.regex.Pattern.compile(
+            ".*(Execute|Call|Insert|Create|Drop|Alter|Cache|Delete|Update|Merge|Truncate|Refresh|Load|Repair"
+                    + "|Analyze|Declare|Command|Statement|Write|Append|Overwrite|Replace).*|Set(?!Operation).*|Use.*");
 
     /** Functions that run arbitrary Java code. */
     static final Set<String> FORBIDDEN_FUNCTIONS = Set.of("reflect", "java_method", "try_reflect");
@@ -122,8 +132,8 @@ public final class SqlGuard {
         while (!todo.isEmpty()) {
             TreeNode<?> node = todo.pop();
             String cls = node.getClass().getSimpleName();
-            if (node instanceof LogicalPlan
-                    && ((node instanceof Command && !READ_ONLY_COMMANDS.contains(cls)) || WRITES.contains(cls))) {
+            if (node instanceof LogicalPlan && !READ_ONLY_COMMANDS.contains(cls)
+                    && (node instanceof Command || WRITES.contains(cls) || DENIED_NODE.matcher(cls).matches())) {
                 throw new RefusedException("refused " + what + " (" + cls + "): " + ALLOWED
                         + "; the result tables are changed only by bin/sweep run");
             }

@@ -128,6 +128,10 @@ class SqlViewsTest {
         "EXPLAIN INSERT INTO runs SELECT * FROM runs",
         "SELECT reflect('java.lang.System', 'exit', '0')",
         "SELECT java_method('java.lang.System', 'getenv', 'HOME')",
+        "SELECT * FROM runs WHERE width = (SELECT try_reflect('java.lang.System', 'exit', '0'))",
+        "EXECUTE IMMEDIATE 'DROP TABLE runs'",
+        "BEGIN DROP VIEW runs; END",
+        "CALL system.refresh()",
     })
     void writesAndCodeExecutionAreRefused(String sql) {
         Result r = sweep("sql", "--out", out.toString(), sql);

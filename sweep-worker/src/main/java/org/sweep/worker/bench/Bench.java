@@ -27,15 +27,23 @@ import org.sweep.worker.GdKernelProbe;
 /**
  * The speed benchmark of issue 2 ({@code bin/sweep bench}).
  *
- * <p>Per shape (n,d,m) it prints the gradient-descent kernel's path, seconds per step, GFLOP/s by
+ * <p>Per shape (n,d,m) it prints the gradient-descent kernel's engine, seconds per step, GFLOP/s by
  * the 4 n m d count, the single-core dgemm rate measured in the same run (a 1000 x 1000 x 1000
- * product, and the two GEMMs of the step at the same shape) and the ratio, and for small shapes
- * the per-step time of a straightforward NumPy loop ({@code src/bench/gd_numpy.py}). Then it
- * times lambda_min of an n = 2000 symmetric matrix through dev.ludovic.netlib LAPACK dsyevr
- * against the same call from C ({@code src/bench/dsyevr_native.c}, compiled with gcc at run time).
+ * product, and the two dgemm calls of the BLAS engine at the same shape) and the ratios, and for
+ * small shapes the per-step time of a straightforward NumPy loop ({@code src/bench/gd_numpy.py},
+ * run with python3). Then it times lambda_min of an n = 2000 symmetric matrix through
+ * dev.ludovic.netlib LAPACK dsyevr against the same call from C ({@code src/bench/dsyevr_native.c},
+ * compiled with gcc into {@code sweep-worker/target/bench} at run time), and reports which OpenBLAS
+ * kernel family both BLAS libraries picked.
  *
- * <p>Usage: {@code Bench [n,d,m ...] [--steps N] [--quick] [--no-numpy] [--no-eigen]}.
- * Run single-threaded: OPENBLAS_NUM_THREADS=1 (the launcher sets it).
+ * <p>Every figure comes as wall time and as thread (process, for NumPy and C) CPU time: on a shared
+ * machine the wall time includes waiting for a core, the CPU time does not, so ratios of CPU times
+ * are the meaningful ones there. Rates are the best of a few rounds after a warm-up.
+ *
+ * <p>Usage: {@code Bench [n,d,m ...] [--steps N] [--quick] [--no-numpy] [--no-eigen]}; default shapes
+ * 1000,100,4096 2000,100,10000 100,10,1000 1000,1000,1000. Run single-threaded:
+ * OPENBLAS_NUM_THREADS=1 (the launcher sets it). The bench sources are found next to the classes
+ * (the module's or the launcher's layout) or through {@code -Dsweep.bench.src=DIR}.
  */
 public final class Bench {
     private static final int[][] DEFAULT_SHAPES = {{1000, 100, 4096}, {2000, 100, 10000}, {100, 10, 1000}, {1000, 1000, 1000}};
