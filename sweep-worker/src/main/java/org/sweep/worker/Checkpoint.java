@@ -7,7 +7,8 @@ import java.io.Serializable;
  * {@code trajectories} table.
  *
  * @param step          k, gradient-descent steps taken (0 = initialisation)
- * @param loss          L(k) = 1/2 ||u(k) - y||^2
+ * @param loss          L(k) on the full data: 1/2 ||u(k) - y||^2, or (1/n) sum_i log(1 + exp(-y_i u_i(k))) for the
+ *                      logistic loss (also with mini-batch SGD)
  * @param lossPred      kernel-regime prediction 1/2 ||(I - eta H_inf)^k (u(0) - y)||^2; null for the logistic
  *                      loss (the prediction is the square loss's)
  * @param gradNormSq    ||grad L(W(k))||_F^2
