@@ -221,6 +221,10 @@ public final class Main {
         } catch (UsageException e) {
             err.println("sweep: " + e.getMessage());
             return USAGE;
+        } catch (org.sweep.driver.data.DataException e) {
+            // A data file found bad while a run loads it (e.g. a gzipped file that ends early).
+            err.println("sweep: " + e.getMessage());
+            return USAGE;
         } catch (OutputLock.HeldException e) {
             err.println("sweep: " + e.getMessage());
             return LOCKED;
@@ -291,44 +295,22 @@ public final class Main {
     }
 
     /** Milliseconds to wait for a TCP connection to a standalone master before giving up. */
-    static final int MASTER_CONNECT_TIMEOUT_MS = 5000;
+    static final int MASTER_CONNECT_TIMEOUT_MS = MasterCheck.CONNECT_TIMEOUT_MILLIS;
 
-    /**
-     * Fails fast when no standalone master listens at the URL (Spark itself would retry for about a
-     * minute before giving up). Every host:port of a comma-separated HA list is tried.
-     */
-    static void checkReachable(String master) throws UsageException {
-        String rest = master.substring("spark://".length());
-        StringBuilder problems = new StringBuilder();
-        for (String hp : rest.split(",")) {
-            int colon = hp.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new UsageException("--master " + master + ": expected spark://host:port");
-            }
-            int port;
-            try {
-                port = Integer.parseInt(hp.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new UsageException("--master " + master + ": port '" + hp.substring(colon + 1) + "' is not a number");
-            }
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(hp.substring(0, colon), port), MASTER_CONNECT_TIMEOUT_MS);
-                return;
-            } catch (IOException e) {
-                problems.append(problems.length() == 0 ? "" : "; ").append(hp).append(": ").append(e.getMessage());
-            }
+    /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
+    static void checkMaster(Args a) throws UsageException {
+        try {
+            MasterCheck.check(a.master);
+        } catch (IllegalArgumentException | MasterCheck.UnreachableException e) {
+            throw new UsageException(e.getMessage());
         }
-        throw new UsageException("cannot reach the Spark master " + master + " (" + problems
-                + "); is the cluster running (bin/cluster status)?");
     }
 
     static SparkSession session(Args a, String appName) throws UsageException {
+        checkMaster(a);
         if (a.ui && !"127.0.0.1".equals(System.getenv("SPARK_LOCAL_IP"))) {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
-        }
-        if (a.master.startsWith("spark://")) {
-            checkReachable(a.master);
         }
         Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
         if (a.master.startsWith("spark://") && appJar == null) {
@@ -347,9 +329,7 @@ public final class Main {
     static int run(Args a, PrintStream out, PrintStream err) throws Exception {
         Path file = sweepFile(a);
         SweepPlan plan = SweepPlanner.plan(file, a.sets, executorMemoryBytes(a));
-        if (a.master.startsWith("spark://")) {
-            checkReachable(a.master); // before anything is written
-        }
+        checkMaster(a);
         ResultStore store = new ResultStore(a.out);
         try {
             store.init();
@@ -365,6 +345,7 @@ public final class Main {
                 err.println("sweep: removed " + removed + " file(s) of waves an interrupted run left uncommitted;"
                         + " their tasks run again");
             }
+            checkTables(store);
             SparkSession spark = session(a, "sweep run " + plan.name());
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
             SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err, Progress.stderrIsTerminal());
@@ -380,7 +361,17 @@ public final class Main {
             throw new UsageException("no results at " + a.out.toAbsolutePath() + " (not a directory); run a sweep"
                     + " first or pass --out DIR");
         }
+        checkTables(new ResultStore(a.out));
         return a.out;
+    }
+
+    /** Refuses tables written with an incompatible schema before anything reads or appends to them. */
+    static void checkTables(ResultStore store) throws UsageException {
+        try {
+            TableCheck.check(store);
+        } catch (TableCheck.IncompatibleException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static int sql(Args a, PrintStream out, PrintStream err) throws Exception {

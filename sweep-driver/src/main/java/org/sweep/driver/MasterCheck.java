@@ -17,8 +17,9 @@ import java.util.Locale;
  * the same thing in a second.
  */
 public final class MasterCheck {
-    /** Bound on one connection attempt: loopback answers in microseconds, a LAN in milliseconds. */
-    public static final int CONNECT_TIMEOUT_MILLIS = 3000;
+    /** Bound on one connection attempt: loopback answers in microseconds, a LAN in milliseconds; a busy
+     * master host may take seconds to accept. */
+    public static final int CONNECT_TIMEOUT_MILLIS = 5000;
 
     private MasterCheck() {
     }

@@ -31,6 +31,12 @@ public final class Reports {
     }
 
     /** Prints the summary after a run; the views must be registered. */
+    /**
+     * lambda0 at or below this fraction of lambda_max(H_inf) is zero up to rounding: H_inf computed in
+     * doubles has eigenvalue errors of order n * 1e-16 * lambda_max, far below 1e-12 for any n here.
+     */
+    static final double DEGENERATE_LAMBDA0 = 1e-12;
+
     public static void printSummary(SparkSession spark, SweepRunner.Report report, ResultStore store, PrintStream out) {
         String sweep = report.sweep();
         out.printf("sweep %s: %d tasks planned, %d already stored, %d run in %d wave(s), %.1f s%n", sweep,
@@ -44,6 +50,13 @@ public final class Reports {
             out.printf("WARNING: %d task(s) diverged and %d failed; see: bin/sweep sql --out %s \"SELECT task_id,"
                     + " width, n, eta, status, message FROM runs WHERE sweep = %s AND status <> 'ok'\"%n",
                     c[1], c[2], store.out(), sqlString(sweep));
+        }
+        long degenerate = spark.sql("SELECT count(*) FROM runs WHERE sweep = " + sqlString(sweep)
+                + " AND lambda0 <= " + DEGENERATE_LAMBDA0 + " * lambda_max_inf").first().getLong(0);
+        if (degenerate > 0) {
+            out.printf("WARNING: %d task(s) have lambda0 = lambda_min(H_inf) <= %.0e lambda_max(H_inf): duplicate or"
+                    + " parallel inputs make H_inf singular, and the convergence guarantees of Du et al. do not"
+                    + " apply to them%n", degenerate, DEGENERATE_LAMBDA0);
         }
         out.println("results: " + store.out());
         out.printf("example: bin/sweep sql --out %s \"SELECT width, n, median(rate_empirical), avg(loss_final)"

@@ -94,7 +94,12 @@ public final class ResultStore {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IOException("output path " + out + " exists and is not a directory");
         }
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException("cannot create output directory " + out + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
+        }
         if (!Files.isWritable(out)) {
             throw new IOException("output directory " + out + " is not writable");
         }

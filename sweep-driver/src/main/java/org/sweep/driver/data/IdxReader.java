@@ -3,6 +3,8 @@ package org.sweep.driver.data;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -74,6 +76,16 @@ final class IdxReader implements AutoCloseable {
             }
             IdxReader r = new IdxReader(file, in, type, dims);
             in = null;
+            // An uncompressed file's size tells at once whether every declared item is there, so a
+            // truncated file is refused while planning rather than when a task loads it.
+            if (!gzipped(p)) {
+                long itemBytes = r.buf.length;
+                long complete = itemBytes == 0 ? dims[0] : (Files.size(p) - 4L - 4L * ndims) / itemBytes;
+                if (complete < dims[0]) {
+                    r.close();
+                    throw r.truncated((int) complete);
+                }
+            }
             return r;
         } catch (IOException e) {
             throw new DataException(file + ": cannot read " + role + ": " + e.getMessage(), e);
@@ -85,6 +97,12 @@ final class IdxReader implements AutoCloseable {
                     // already failing
                 }
             }
+        }
+    }
+
+    private static boolean gzipped(Path p) throws IOException {
+        try (InputStream raw = Files.newInputStream(p)) {
+            return raw.read() == 0x1f && raw.read() == 0x8b;
         }
     }
 

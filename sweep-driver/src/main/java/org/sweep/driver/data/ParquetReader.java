@@ -82,8 +82,12 @@ final class ParquetReader {
         org.apache.spark.sql.Dataset<Row> df;
         try {
             df = spark.read().parquet(file);
-        } catch (RuntimeException e) {
-            throw new DataException(file + ": cannot read as Parquet: " + e.getMessage(), e);
+        } catch (Exception e) { // Spark's SparkException is checked but undeclared
+            String m = String.valueOf(e.getMessage());
+            String why = m.contains("CANNOT_READ_FILE_FOOTER")
+                    ? "not a Parquet file, or a corrupt one (its footer cannot be read)"
+                    : m.lines().findFirst().orElse(m);
+            throw new DataException(file + ": cannot read as Parquet: " + why, e);
         }
         StructType schema = df.schema();
         List<String> names = Arrays.asList(schema.fieldNames());

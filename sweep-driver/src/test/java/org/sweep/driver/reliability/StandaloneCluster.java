@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A Spark standalone cluster (one master, two workers) started through {@code bin/cluster} on free
@@ -87,6 +88,13 @@ final class StandaloneCluster implements AutoCloseable {
         Result r = script(root, stateDir, env, START_TIMEOUT_SECONDS, "start");
         Map<String, Long> pids = readPids(stateDir);
         StandaloneCluster c = new StandaloneCluster(root, stateDir, port, ui, pids);
+        // Last resort if the test JVM ends without close(): SIGKILL exactly the processes started here.
+        List<ProcessHandle> started = pids.values().stream().map(ProcessHandle::of).flatMap(Optional::stream)
+                .collect(Collectors.toList());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.stream().flatMap(h -> h.isAlive() ? Stream.concat(h.children(), Stream.of(h)) : Stream.empty())
+                    .forEach(ProcessHandle::destroyForcibly);
+        }, "standalone-cluster-reaper"));
         if (r.rc != 0) {
             c.close();
             throw new IllegalStateException("bin/cluster start failed (rc " + r.rc + "):\n" + r.output
