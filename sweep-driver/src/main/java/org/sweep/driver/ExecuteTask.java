@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.sweep.driver.config.PlannedTask;
@@ -19,17 +20,24 @@ import org.sweep.worker.TaskSpec;
  * throws (the worker never should) becomes a {@code failed} outcome, so one bad task cannot abort
  * the sweep; an {@link OutOfMemoryError} is left to Spark, which loses the executor and retries.
  */
-final class ExecuteTask implements Function<PlannedTask, TaskOutcome> {
+final class ExecuteTask implements Function<Integer, TaskOutcome> {
     private static final long serialVersionUID = 1L;
 
     private final TaskFunction fn;
+    private final Broadcast<List<PlannedTask>> wave;
     private final LongAccumulator done;
     private final LongAccumulator failed;
     private final LongAccumulator diverged;
     private final DoubleAccumulator doneFlops;
 
-    ExecuteTask(TaskFunction fn, Progress progress) {
+    /**
+     * @param wave the wave's tasks, broadcast once per executor; partition i runs task i (the
+     *             partitions themselves carry only the index, so coalescing thousands of them into
+     *             one writer task stays small)
+     */
+    ExecuteTask(TaskFunction fn, Broadcast<List<PlannedTask>> wave, Progress progress) {
         this.fn = fn;
+        this.wave = wave;
         this.done = progress == null ? null : progress.done;
         this.failed = progress == null ? null : progress.failed;
         this.diverged = progress == null ? null : progress.diverged;
@@ -43,7 +51,8 @@ final class ExecuteTask implements Function<PlannedTask, TaskOutcome> {
     }
 
     @Override
-    public TaskOutcome call(PlannedTask task) {
+    public TaskOutcome call(Integer index) {
+        PlannedTask task = wave.value().get(index);
         long t0 = System.nanoTime();
         TaskResult r;
         try {

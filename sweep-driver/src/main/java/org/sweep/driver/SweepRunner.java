@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -33,8 +34,9 @@ import org.sweep.worker.Status;
  *
  * <h2>One wave</h2>
  * <ol>
- *   <li>The wave's tasks (longest estimated first) become an RDD with one task per partition, so
- *       Spark runs one task per core and starts the expensive ones first.</li>
+ *   <li>The wave's tasks (longest estimated first) are broadcast and an RDD of their indices with
+ *       one index per partition runs them, so Spark runs one task per core and starts the expensive
+ *       ones first.</li>
  *   <li>The outcomes are persisted (MEMORY_AND_DISK_SER, on the executors) and materialised by one
  *       small action that brings back only counts ({@link WaveStats}): the driver never holds
  *       trajectories or spectra.</li>
@@ -195,8 +197,13 @@ public final class SweepRunner {
                               String codeVersion) throws IOException {
         String waveId = store.newWaveId();
         spark.sparkContext().setJobGroup(waveId, "sweep " + sweep + " wave " + waveId, false);
-        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(new ArrayList<>(wave), wave.size())
-                .map(new ExecuteTask(fn, progress))
+        Broadcast<List<PlannedTask>> tasks = jsc.broadcast(new ArrayList<>(wave));
+        List<Integer> indices = new ArrayList<>(wave.size());
+        for (int i = 0; i < wave.size(); i++) {
+            indices.add(i);
+        }
+        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(indices, wave.size())
+                .map(new ExecuteTask(fn, tasks, progress))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             WaveStats st = outcomes.map(WaveStats::of).reduce(WaveStats::plus);
@@ -235,6 +242,7 @@ public final class SweepRunner {
             return st;
         } finally {
             outcomes.unpersist(false);
+            tasks.destroy();
             spark.sparkContext().clearJobGroup();
         }
     }

@@ -15,7 +15,7 @@ import java.io.Serializable;
  * over the last half of the checkpoints; boundHolds = L(k) &lt;= rateTheory^k L(0) (1 + tolerance) at every
  * checkpoint; lambdaMinHMin, lambdaMinHFinal, hDriftMax over spectrum checkpoints; maxDistFinal;
  * radiusBound = 4 sqrt(n) ||y - u(0)|| / (sqrt(m) lambda0); patternChangeFinal; plMin = min over every step
- * of ||grad L||^2 / (2L); kernelDev = max over checkpoints of | ||u(k)-y|| - ||pred(k)|| | / ||pred(k)||;
+ * of ||grad L||^2 / (2L); kernelDev = max over checkpoints with ||pred(k)|| >= 1e-6 ||pred(0)|| of | ||u(k)-y|| - ||pred(k)|| | / ||pred(k)||;
  * mDu = n^6 / lambda0^4; etaTheory = lambda0 / n^2; etaStable = 2 / lambdaMaxInf.
  * <p>Logistic loss (null otherwise): trainErrorFinal, marginFinal, proxyGFinal, gradRatioFinal are the
  * checkpoint statistics of the last checkpoint; rateTheory, rateKernel, boundHolds, kernelDev and radiusBound
