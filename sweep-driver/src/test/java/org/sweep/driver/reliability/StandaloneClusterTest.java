@@ -33,11 +33,7 @@ class StandaloneClusterTest {
     @BeforeAll
     static void startCluster() throws Exception {
         work = Path.of("target", "cluster-test").toAbsolutePath();
-        if (Files.exists(work)) {
-            try (var s = Files.walk(work)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        ReliabilitySweep.deleteTree(work);
         cluster = StandaloneCluster.start(work.resolve("state"));
         startedPids.addAll(cluster.pids.values());
     }

@@ -1,6 +1,5 @@
 package org.sweep.driver.reliability;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,15 +27,8 @@ final class SweepCli {
     static List<String> command(Path appJar, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xss4m");
-        cmd.add("--add-modules=jdk.incubator.vector");
-        for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
-                "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch",
-                "sun.nio.cs", "sun.security.action", "sun.util.calendar")) {
-            cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
-        }
-        cmd.add("-Djdk.reflect.useDirectMethodHandle=false");
-        cmd.add("-Dio.netty.tryReflectionSetAccessible=true");
+        // the JVM options bin/sweep passes: the same list the executors get
+        cmd.addAll(List.of(org.sweep.driver.SparkSessions.EXECUTOR_JAVA_OPTIONS.split(" ")));
         if (appJar != null) {
             cmd.add("-Dsweep.app.jar=" + appJar);
         }
@@ -74,19 +66,5 @@ final class SweepCli {
             return new Result(124, Files.readString(log) + "\n(killed after " + TIMEOUT_SECONDS + " s)");
         }
         return new Result(p.exitValue(), Files.readString(log));
-    }
-
-    /** True when the driver's command line is on the class path (it lands separately from these tests). */
-    static boolean driverPresent() {
-        try {
-            Class.forName("org.sweep.driver.Main", false, SweepCli.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
-    static String classPathSeparator() {
-        return File.pathSeparator;
     }
 }
