@@ -1,5 +1,7 @@
 package org.sweep.driver.analysis;
 
+import org.sweep.driver.SplitMix64;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
@@ -313,7 +315,7 @@ public final class ThresholdAnalysis {
         ThresholdMath.Bracket bracket = ThresholdMath.bracket(frac, o.delta());
 
         double[] boot = new double[o.bootstrap()];
-        ThresholdMath.Rng rng = new ThresholdMath.Rng(o.seed() * 0x9E3779B97F4A7C15L + groupIndex);
+        SplitMix64 rng = new SplitMix64(o.seed() * 0x9E3779B97F4A7C15L + groupIndex);
         int[] draw = new int[reps.length];
         for (int b = 0; b < boot.length; b++) {
             for (int s = 0; s < draw.length; s++) {

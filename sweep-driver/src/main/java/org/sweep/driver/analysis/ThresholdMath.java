@@ -158,30 +158,4 @@ public final class ThresholdMath {
         return f.length % 2 == 1 ? f[h] : (f[h - 1] + f[h]) / 2;
     }
 
-    /** SplitMix64 (Steele, Lea and Flood 2014): the bootstrap's random stream, seeded by --seed. */
-    static final class Rng {
-        private long state;
-
-        Rng(long seed) {
-            state = seed;
-        }
-
-        long nextLong() {
-            long z = (state += 0x9E3779B97F4A7C15L);
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        /** Uniform in [0, bound) without modulo bias. */
-        int nextInt(int bound) {
-            long bits;
-            long val;
-            do {
-                bits = nextLong() >>> 1;
-                val = bits % bound;
-            } while (bits - val + (bound - 1) < 0);
-            return (int) val;
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package org.sweep.driver.data;
 
+import org.sweep.driver.SplitMix64;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,7 +96,7 @@ public final class DataLoader {
         if (n > rows || n < 0) {
             throw new IllegalArgumentException("n = " + n + " not in [0, " + rows + "]");
         }
-        SplitMix rng = new SplitMix(dataSeed ^ SELECTION_STREAM);
+        SplitMix64 rng = new SplitMix64(dataSeed ^ SELECTION_STREAM);
         // positions touched so far (sparse, so a huge file costs O(n) memory)
         Map<Integer, Integer> swapped = new HashMap<>();
         int[] out = new int[n];
@@ -192,32 +194,5 @@ public final class DataLoader {
             y[i] = l.y.get(sel[i]);
         }
         return new Dataset(src.id(), n, d, x, y);
-    }
-
-    /** SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): the stream behind the selection. */
-    static final class SplitMix {
-        private long state;
-
-        SplitMix(long seed) {
-            this.state = seed;
-        }
-
-        long nextLong() {
-            long z = (state += 0x9E3779B97F4A7C15L);
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        /** Uniform in [0, bound) without modulo bias (rejection as in java.util.SplittableRandom). */
-        int nextInt(int bound) {
-            long bits;
-            long val;
-            do {
-                bits = nextLong() >>> 1;
-                val = bits % bound;
-            } while (bits - val + (bound - 1) < 0);
-            return (int) val;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.sweep.driver.data;
 
+import org.sweep.driver.SplitMix64;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -147,7 +149,7 @@ class DataLoaderTest {
             for (int i = 0; i < rows; i++) {
                 perm[i] = i;
             }
-            DataLoader.SplitMix rng = new DataLoader.SplitMix(seed ^ 0x5E1EC7105EEDL);
+            SplitMix64 rng = new SplitMix64(seed ^ 0x5E1EC7105EEDL);
             for (int i = 0; i < rows; i++) {
                 int j = i + rng.nextInt(rows - i);
                 int t = perm[i];
