@@ -30,6 +30,12 @@ public final class GdKernelProbe {
 
     /** Random problem: unit rows x (Gaussian direction), a in {-1,+1}, y ~ N(0,1), W ~ N(0, I). */
     public static GdKernelProbe random(int n, int d, int m, long seed) {
+        double[][] p = randomProblem(n, d, m, seed);
+        return new GdKernelProbe(n, d, m, p[0], p[1], p[2], p[3]);
+    }
+
+    /** The arrays {x, a, y, w} of {@link #random}'s problem (also the kernel tests' random problems). */
+    static double[][] randomProblem(int n, int d, int m, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] x = new double[n * d];
         for (int i = 0; i < n; i++) {
@@ -56,10 +62,11 @@ public final class GdKernelProbe {
         for (int j = 0; j < w.length; j++) {
             w[j] = gaussian(rnd);
         }
-        return new GdKernelProbe(n, d, m, x, a, y, w);
+        return new double[][] {x, a, y, w};
     }
 
-    private static double gaussian(SplittableRandom rnd) {
+    /** N(0, 1) by Box-Muller from two uniforms of rnd. */
+    static double gaussian(SplittableRandom rnd) {
         double u1 = rnd.nextDouble();
         double u2 = rnd.nextDouble();
         return Math.sqrt(-2.0 * Math.log1p(-u1)) * Math.cos(2.0 * Math.PI * u2);

@@ -85,44 +85,13 @@ class GdKernelTest {
     /** A random problem: unit rows x, signs a, Gaussian labels and weights. */
     record Problem(int n, int d, int m, double[] x, double[] a, double[] y, double[] w) {
         static Problem random(int n, int d, int m, long seed) {
-            SplittableRandom rnd = new SplittableRandom(seed);
-            double[] x = new double[n * d];
-            for (int i = 0; i < n; i++) {
-                double norm = 0.0;
-                for (int k = 0; k < d; k++) {
-                    double v = gaussian(rnd);
-                    x[i * d + k] = v;
-                    norm += v * v;
-                }
-                norm = Math.sqrt(norm);
-                for (int k = 0; k < d; k++) {
-                    x[i * d + k] /= norm;
-                }
-            }
-            double[] a = new double[m];
-            for (int r = 0; r < m; r++) {
-                a[r] = rnd.nextBoolean() ? 1.0 : -1.0;
-            }
-            double[] y = new double[n];
-            for (int i = 0; i < n; i++) {
-                y[i] = gaussian(rnd);
-            }
-            double[] w = new double[m * d];
-            for (int j = 0; j < w.length; j++) {
-                w[j] = gaussian(rnd);
-            }
-            return new Problem(n, d, m, x, a, y, w);
+            double[][] p = GdKernelProbe.randomProblem(n, d, m, seed);
+            return new Problem(n, d, m, p[0], p[1], p[2], p[3]);
         }
 
         GdKernel kernel(GdKernel.Path path) {
             return new GdKernel(n, d, m, x, a, y, path);
         }
-    }
-
-    static double gaussian(SplittableRandom rnd) {
-        double u1 = rnd.nextDouble();
-        double u2 = rnd.nextDouble();
-        return Math.sqrt(-2.0 * Math.log1p(-u1)) * Math.cos(2.0 * Math.PI * u2);
     }
 
     static List<int[]> shapes() {
@@ -245,7 +214,7 @@ class GdKernelTest {
         SplittableRandom rnd = new SplittableRandom(7);
         for (int r = 0; r < m; r++) {
             for (int k = 0; k < d; k++) {
-                w[r * d + k] = (r + k) % 2 == 0 ? 0.0 : gaussian(rnd);
+                w[r * d + k] = (r + k) % 2 == 0 ? 0.0 : GdKernelProbe.gaussian(rnd);
             }
         }
         Problem p = new Problem(n, d, m, x, a, y, w);
