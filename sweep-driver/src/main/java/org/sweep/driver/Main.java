@@ -294,9 +294,6 @@ public final class Main {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
-    /** Milliseconds to wait for a TCP connection to a standalone master before giving up. */
-    static final int MASTER_CONNECT_TIMEOUT_MS = MasterCheck.CONNECT_TIMEOUT_MILLIS;
-
     /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
     static void checkMaster(Args a) throws UsageException {
         try {
