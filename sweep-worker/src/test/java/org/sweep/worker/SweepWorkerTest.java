@@ -191,7 +191,7 @@ class SweepWorkerTest {
         assertEquals((1 - eta * s.lambda0()) * (1 - eta * s.lambda0()), s.rateKernel(), 0.0);
         assertEquals(2 / s.lambdaMaxInf(), s.etaStable(), 0.0);
         assertEquals(s.lambda0() / (n * n), s.etaTheory(), 0.0);
-        assertEquals(Math.pow(n, 6) / Math.pow(s.lambda0(), 4), s.mDu(), 0.0);
+        assertEquals(StrictMath.pow(n, 6) / StrictMath.pow(s.lambda0(), 4), s.mDu(), 0.0);
         assertEquals(4 * Math.sqrt(n) * Math.sqrt(2 * s.loss0()) / (Math.sqrt(256) * s.lambda0()), s.radiusBound(),
                 ROUNDING_TOL * s.radiusBound());
         assertEquals(t.get(t.size() - 1).maxDist(), s.maxDistFinal(), 0.0);

@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sweep.driver.ResultStore;
-import org.sweep.driver.SparkSessions;
-import org.sweep.driver.Tables;
+import org.sweep.driver.store.ResultStore;
+import org.sweep.driver.run.SparkSessions;
+import org.sweep.driver.store.Tables;
 
 /**
  * {@code sweep analyze ...}: analyses that turn a sweep's tables into findings.

@@ -1,7 +1,5 @@
 package org.sweep.driver.data;
 
-import org.sweep.driver.SplitMix64;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

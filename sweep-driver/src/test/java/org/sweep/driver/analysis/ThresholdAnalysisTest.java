@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sweep.driver.ResultStore;
-import org.sweep.driver.Tables;
+import org.sweep.driver.store.ResultStore;
+import org.sweep.driver.store.Tables;
 
 /**
  * The threshold analysis on synthetic runs tables whose threshold is known by construction:

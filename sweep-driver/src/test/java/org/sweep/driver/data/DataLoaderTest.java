@@ -1,7 +1,5 @@
 package org.sweep.driver.data;
 
-import org.sweep.driver.SplitMix64;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.sweep.driver.Main;
+import org.sweep.driver.cli.Main;
 
 /**
  * Bad input tried on purpose: each case runs {@code bin/sweep run FILE --out OUT} (the same code,

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.sweep.driver.Tables;
+import org.sweep.driver.store.Tables;
 
 /**
  * The driver dies or has company: kill -9 of a running {@code bin/sweep run} followed by a second

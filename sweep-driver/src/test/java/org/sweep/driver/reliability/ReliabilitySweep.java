@@ -1,5 +1,7 @@
 package org.sweep.driver.reliability;
 
+import org.sweep.driver.store.Tables;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +64,8 @@ final class ReliabilitySweep {
             }
             StoredTables t = StoredTables.read(out, NAME);
             t.assertNoDuplicatesNoOrphans();
-            if (t.rows(org.sweep.driver.Tables.RUNS) != TASKS) {
-                throw new AssertionError("reference run stored " + t.rows(org.sweep.driver.Tables.RUNS) + " runs");
+            if (t.rows(org.sweep.driver.store.Tables.RUNS) != TASKS) {
+                throw new AssertionError("reference run stored " + t.rows(org.sweep.driver.store.Tables.RUNS) + " runs");
             }
             reference = t;
         }

@@ -1,5 +1,7 @@
 package org.sweep.driver.reliability;
 
+import org.sweep.driver.run.SweepRunnerTest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sweep.driver.Main;
+import org.sweep.driver.cli.Main;
 
 /**
  * Bad input that only shows while running: diverging step sizes, degenerate data (lambda0 = 0),

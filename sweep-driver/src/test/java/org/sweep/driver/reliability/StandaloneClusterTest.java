@@ -1,5 +1,7 @@
 package org.sweep.driver.reliability;
 
+import org.sweep.driver.cli.Main;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,7 +107,7 @@ class StandaloneClusterTest {
     }
 
     static Path appJar() throws Exception {
-        return AppJar.build(work.resolve("sweep-app.jar"), org.sweep.driver.Main.class,
+        return AppJar.build(work.resolve("sweep-app.jar"), org.sweep.driver.cli.Main.class,
                 org.sweep.worker.SweepWorker.class);
     }
 

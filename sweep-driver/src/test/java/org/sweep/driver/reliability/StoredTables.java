@@ -12,8 +12,8 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sweep.driver.ResultStore;
-import org.sweep.driver.Tables;
+import org.sweep.driver.store.ResultStore;
+import org.sweep.driver.store.Tables;
 
 /**
  * The committed rows of an output directory as plain Java values, read through

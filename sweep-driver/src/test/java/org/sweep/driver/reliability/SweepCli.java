@@ -1,5 +1,8 @@
 package org.sweep.driver.reliability;
 
+import org.sweep.driver.cli.Main;
+import org.sweep.driver.run.SparkSessions;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the sweep command line ({@code org.sweep.driver.Main}) in its own JVM, as {@code bin/sweep}
+ * Runs the sweep command line ({@code org.sweep.driver.cli.Main}) in its own JVM, as {@code bin/sweep}
  * does, with this test JVM's class path (the project's classes are class folders during
  * {@code mvn test}; bin/sweep would run the packaged jars). Separate JVMs are what the driver-kill
  * and two-drivers tests need, and keep each run's SparkContext out of the test JVM.
@@ -28,13 +31,13 @@ final class SweepCli {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the JVM options bin/sweep passes: the same list the executors get
-        cmd.addAll(List.of(org.sweep.driver.SparkSessions.EXECUTOR_JAVA_OPTIONS.split(" ")));
+        cmd.addAll(List.of(org.sweep.driver.run.SparkSessions.EXECUTOR_JAVA_OPTIONS.split(" ")));
         if (appJar != null) {
             cmd.add("-Dsweep.app.jar=" + appJar);
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-        cmd.add("org.sweep.driver.Main");
+        cmd.add("org.sweep.driver.cli.Main");
         cmd.addAll(args);
         return cmd;
     }

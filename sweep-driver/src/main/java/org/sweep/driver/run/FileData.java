@@ -1,0 +1,70 @@
+package org.sweep.driver.run;
+
+import org.sweep.driver.data.DataException;
+import org.sweep.driver.data.DataLoader;
+import org.sweep.driver.data.DataSource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+import org.sweep.driver.plan.PlannedTask;
+import org.sweep.driver.plan.SweepPlan;
+import org.sweep.worker.Dataset;
+import org.sweep.worker.SweepWorker;
+
+/**
+ * Supplies file data to the tasks of a sweep: every distinct (dataset, data seed) of the plan's
+ * file tasks is loaded once on the driver, with the largest n any task asks for (smaller n use a
+ * prefix, see {@link DataLoader}), and broadcast to the executors; a task then runs
+ * {@link SweepWorker#run(org.sweep.worker.TaskSpec, Dataset)} on its broadcast rows. Tasks on
+ * generated data ({@code sphere}) go to the given function unchanged.
+ */
+public final class FileData {
+    private FileData() {
+    }
+
+    /** The key of a loaded dataset: identifier and data seed. */
+    static String key(String dataset, long dataSeed) {
+        return dataSeed + "|" + dataset;
+    }
+
+    /**
+     * The task function for a plan: {@code generated} itself when the plan has no file tasks, else a
+     * function that runs file tasks on broadcast rows. Loading happens here, on the driver, before
+     * any Spark job; a file problem is a {@link DataException}.
+     */
+    public static TaskFunction taskFunction(SparkSession spark, SweepPlan plan, TaskFunction generated) {
+        Map<String, Integer> maxN = new LinkedHashMap<>();
+        for (PlannedTask t : plan.tasks()) {
+            if (!t.spec().dataKind().equals("sphere")) {
+                maxN.merge(key(t.spec().dataset(), t.spec().dataSeed()), t.spec().n(), Math::max);
+            }
+        }
+        if (maxN.isEmpty()) {
+            return generated;
+        }
+        Map<String, Dataset> loaded = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : maxN.entrySet()) {
+            String k = e.getKey();
+            int bar = k.indexOf('|');
+            long seed = Long.parseLong(k.substring(0, bar));
+            loaded.put(k, DataLoader.load(DataSource.parse(k.substring(bar + 1)), seed, e.getValue()));
+        }
+        Broadcast<Map<String, Dataset>> rows = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(loaded);
+        return spec -> {
+            if (spec.dataKind().equals("sphere")) {
+                return generated.apply(spec);
+            }
+            Dataset data = rows.value().get(key(spec.dataset(), spec.dataSeed()));
+            if (data == null) {
+                throw new IllegalStateException("no rows loaded for dataset " + spec.dataset() + " data_seed "
+                        + spec.dataSeed());
+            }
+            return SweepWorker.run(spec, data);
+        };
+    }
+}

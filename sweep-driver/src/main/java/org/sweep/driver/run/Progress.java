@@ -1,0 +1,137 @@
+package org.sweep.driver.run;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The progress bar on stderr. Executors count finished tasks in accumulators (merged on the driver
+ * as each Spark task completes); a daemon thread polls them. On a terminal the line is redrawn in
+ * place with {@code \r} every {@link #TTY_PERIOD_MS}; otherwise a plain line is printed every
+ * {@link #PLAIN_PERIOD_MS}. {@link #finish()} prints one final line.
+ *
+ * <p>The ETA weighs tasks by their estimated flops (tasks run longest first, so counting tasks would
+ * overestimate): ETA = elapsed * (remaining estimated flops) / (finished estimated flops).
+ * Accumulators updated inside a transformation may count a task twice when Spark re-executes it
+ * after an executor loss; the bar is a display only: the stored rows are exact.
+ */
+public final class Progress implements AutoCloseable {
+    static final long TTY_PERIOD_MS = 250;
+    static final long PLAIN_PERIOD_MS = 10_000;
+
+    public final LongAccumulator done;
+    public final LongAccumulator failed;
+    public final LongAccumulator diverged;
+    public final DoubleAccumulator doneFlops;
+
+    private final PrintStream err;
+    private final boolean tty;
+    private final long total;
+    private final double totalFlops;
+    private final long startNanos = System.nanoTime();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean started;
+    private volatile long committed;
+    private int lastWidth;
+
+    /**
+     * @param total      tasks to run in this invocation
+     * @param totalFlops their estimated flops
+     */
+    public Progress(SparkContext sc, long total, double totalFlops, PrintStream err, boolean tty) {
+        this.done = sc.longAccumulator("sweep.done");
+        this.failed = sc.longAccumulator("sweep.failed");
+        this.diverged = sc.longAccumulator("sweep.diverged");
+        this.doneFlops = sc.doubleAccumulator("sweep.doneFlops");
+        this.err = err;
+        this.tty = tty;
+        this.total = total;
+        this.totalFlops = totalFlops;
+        long period = tty ? TTY_PERIOD_MS : PLAIN_PERIOD_MS;
+        this.thread = new Thread(() -> {
+            while (running) {
+                try {
+                    Thread.sleep(period);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (running) {
+                    draw(false);
+                }
+            }
+        }, "sweep-progress");
+        thread.setDaemon(true);
+    }
+
+    public Progress startDrawing() {
+        started = true;
+        thread.start();
+        return this;
+    }
+
+    /** Tasks of this invocation whose wave is committed (shown next to the finished count). */
+    public void setCommitted(long committed) {
+        this.committed = committed;
+    }
+
+    /** Whether stderr is a terminal: bin/sweep passes {@code -Dsweep.tty=true} when {@code [ -t 2 ]}. */
+    public static boolean stderrIsTerminal() {
+        return Boolean.getBoolean("sweep.tty");
+    }
+
+    public static String clock(double seconds) {
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            return "--:--";
+        }
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** The text of the bar for the given counts (pure; tested). */
+    static String line(long done, long total, long committed, long failed, long diverged, double elapsed,
+                       double doneFlops, double totalFlops, int barWidth) {
+        double frac = total == 0 ? 1.0 : Math.min(1.0, (double) done / total);
+        int filled = (int) Math.round(frac * barWidth);
+        double eta = done >= total ? 0.0
+                : doneFlops > 0 ? elapsed * Math.max(0.0, totalFlops - doneFlops) / doneFlops : Double.NaN;
+        return "[" + "#".repeat(filled) + ".".repeat(barWidth - filled) + "] "
+                + done + "/" + total + " tasks (" + committed + " stored)"
+                + "  failed " + failed + "  diverged " + diverged
+                + "  elapsed " + clock(elapsed) + "  ETA " + clock(eta);
+    }
+
+    private synchronized void draw(boolean last) {
+        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        String s = line(done.value(), total, committed, failed.value(), diverged.value(), elapsed,
+                doneFlops.value(), totalFlops, 30);
+        if (tty) {
+            String pad = s.length() < lastWidth ? " ".repeat(lastWidth - s.length()) : "";
+            err.print("\r" + s + pad + (last ? "\n" : ""));
+            lastWidth = s.length();
+        } else {
+            err.println(s);
+        }
+        err.flush();
+    }
+
+    /** Stops the thread and prints the final line (nothing when drawing never started). */
+    public void finish() {
+        if (running) {
+            running = false;
+            if (started) {
+                thread.interrupt();
+                draw(true);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        finish();
+    }
+
+}

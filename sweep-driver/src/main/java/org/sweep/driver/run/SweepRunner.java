@@ -1,0 +1,295 @@
+package org.sweep.driver.run;
+
+import org.sweep.driver.store.TaskOutcome;
+
+import org.sweep.driver.store.Provenance;
+import org.sweep.driver.store.ResultStore;
+import org.sweep.driver.store.Tables;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.sweep.driver.plan.PlannedTask;
+import org.sweep.driver.plan.SweepPlan;
+import org.sweep.worker.Status;
+
+/**
+ * Runs the tasks of a plan that are not stored yet, in waves, and commits each wave through
+ * {@link ResultStore}. The caller holds the output lock and has run {@link ResultStore#recover()}.
+ *
+ * <h2>One wave</h2>
+ * <ol>
+ *   <li>The wave's tasks (longest estimated first) are broadcast and an RDD of their indices with
+ *       one index per partition runs them, so Spark runs one task per core and starts the expensive
+ *       ones first.</li>
+ *   <li>The outcomes are persisted (MEMORY_AND_DISK_SER, on the executors) and materialised by one
+ *       small action that brings back only counts ({@link WaveStats}): the driver never holds
+ *       trajectories or spectra.</li>
+ *   <li>The three tables are written from the persisted outcomes (not recomputed) into
+ *       {@code _staging/<wave>}, coalesced to one file per table (more for very large trajectory or
+ *       spectra waves: see {@link #TRAJECTORY_ROWS_PER_FILE}, {@link #SPECTRUM_VALUES_PER_FILE}). If an
+ *       executor is lost in between, Spark recomputes its lost partitions; the worker is
+ *       deterministic, so the rows are the same.</li>
+ *   <li>The staged runs are checked: as many rows as tasks, each task_id once.</li>
+ *   <li>Part files are moved into the tables and the wave's commit marker is written.</li>
+ * </ol>
+ *
+ * <h2>Why rows are never doubled</h2>
+ * A wave never contains a task_id that is already stored (the stored ids are read at start and every
+ * committed wave is added to them) nor one twice (the plan is deduplicated by task_id). Within a wave,
+ * Spark may run a task more than once (retry after a lost executor, or speculation when enabled),
+ * but output is written through Hadoop's FileOutputCommitter under Spark's OutputCommitCoordinator:
+ * each attempt writes into its own temporary folder and only the one attempt per partition that the
+ * coordinator authorises is committed into the job output; the others are discarded. Persisted
+ * results are cached per partition, not per attempt. A wave's visibility is all-or-nothing through
+ * the commit marker, so a driver killed mid-wave leaves nothing that a reader or the next run sees.
+ */
+public final class SweepRunner {
+    /** Trajectory rows per Parquet file of one wave (rows are ~100 bytes). */
+    public static final long TRAJECTORY_ROWS_PER_FILE = 2_000_000L;
+    /** Eigenvalues (and label projections) per Parquet file of one wave. */
+    public static final long SPECTRUM_VALUES_PER_FILE = 8_000_000L;
+
+    /** Hook points of a wave commit; tests use them to simulate a driver killed at that moment. */
+    interface CommitHook {
+        void at(String stage, String waveId);
+
+        CommitHook NONE = (stage, waveId) -> { };
+    }
+
+    /** What a run did. */
+    public record Report(String sweep, int planned, int alreadyStored, int ran, long ok, long diverged, long failed,
+                         int waves, double seconds) {
+    }
+
+    /** Counts of one wave, combined on the executors: the only thing a wave returns to the driver. */
+    record WaveStats(long tasks, long ok, long diverged, long failed, long trajectoryRows, long spectrumValues)
+            implements Serializable {
+        static WaveStats of(TaskOutcome o) {
+            Status s = o.result().status();
+            long values = 0;
+            for (var sp : o.result().spectra()) {
+                values += sp.eigenvalues().length * (sp.labelProj() == null ? 1L : 2L);
+            }
+            return new WaveStats(1, s == Status.OK ? 1 : 0, s == Status.DIVERGED ? 1 : 0, s == Status.FAILED ? 1 : 0,
+                    o.result().trajectory().size(), values);
+        }
+
+        WaveStats plus(WaveStats b) {
+            return new WaveStats(tasks + b.tasks, ok + b.ok, diverged + b.diverged, failed + b.failed,
+                    trajectoryRows + b.trajectoryRows, spectrumValues + b.spectrumValues);
+        }
+    }
+
+    private final SparkSession spark;
+    private final ResultStore store;
+    private final TaskFunction fn;
+    private final String master;
+    private final PrintStream err;
+    private final boolean tty;
+    private CommitHook hook = CommitHook.NONE;
+
+    public SweepRunner(SparkSession spark, ResultStore store, TaskFunction fn, String master, PrintStream err,
+                       boolean tty) {
+        this.spark = spark;
+        this.store = store;
+        this.fn = fn;
+        this.master = master;
+        this.err = err;
+        this.tty = tty;
+    }
+
+    SweepRunner withHook(CommitHook hook) {
+        this.hook = hook;
+        return this;
+    }
+
+    /** task_ids stored (committed) for a sweep. */
+    public Set<String> storedTaskIds(String sweep) {
+        Set<String> ids = new HashSet<>();
+        for (Row r : store.view(spark, Tables.RUNS).where(col("sweep").equalTo(lit(sweep))).select("task_id")
+                .collectAsList()) {
+            ids.add(r.getString(0));
+        }
+        return ids;
+    }
+
+    /**
+     * The plan's tasks minus those stored, each task_id once, longest estimated first (ties keep the
+     * plan's order).
+     */
+    static List<PlannedTask> pending(List<PlannedTask> planned, Set<String> stored) {
+        Map<String, PlannedTask> unique = new LinkedHashMap<>();
+        for (PlannedTask t : planned) {
+            if (!stored.contains(t.taskId())) {
+                unique.putIfAbsent(t.taskId(), t);
+            }
+        }
+        List<PlannedTask> list = new ArrayList<>(unique.values());
+        list.sort(Comparator.comparingDouble(PlannedTask::estimatedFlops).reversed());
+        return list;
+    }
+
+    public Report run(SweepPlan plan) throws IOException {
+        long t0 = System.nanoTime();
+        String sweep = plan.name();
+        String codeVersion = Provenance.codeVersion();
+        int planned = (int) plan.tasks().stream().map(PlannedTask::taskId).distinct().count();
+        Set<String> stored = storedTaskIds(sweep);
+        List<PlannedTask> todo = pending(plan.tasks(), stored);
+        int already = planned - todo.size();
+
+        String recordId = store.newSweepRecordId();
+        long startedAt = System.currentTimeMillis();
+        writeSweepRecord(recordId, plan, planned, startedAt, null, codeVersion, true);
+
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        WavePolicy policy = new WavePolicy(jsc.defaultParallelism());
+        double todoFlops = todo.stream().mapToDouble(PlannedTask::estimatedFlops).sum();
+        if (already > 0) {
+            err.println("sweep " + sweep + ": " + already + " of " + planned + " tasks already stored in "
+                    + store.out() + "; running the other " + todo.size());
+        }
+        long ok = 0;
+        long diverged = 0;
+        long failed = 0;
+        int waves = 0;
+        int next = 0;
+        try (Progress progress = new Progress(spark.sparkContext(), todo.size(), todoFlops, err, tty)) {
+            if (!todo.isEmpty()) {
+                progress.startDrawing();
+            }
+            while (next < todo.size()) {
+                int size = policy.nextSize(todo.size() - next);
+                List<PlannedTask> wave = todo.subList(next, next + size);
+                long w0 = System.nanoTime();
+                WaveStats st = runWave(jsc, sweep, wave, progress, codeVersion);
+                policy.record(size, (System.nanoTime() - w0) / 1e9);
+                next += size;
+                waves++;
+                ok += st.ok();
+                diverged += st.diverged();
+                failed += st.failed();
+                progress.setCommitted(next);
+            }
+        }
+        writeSweepRecord(recordId, plan, planned, startedAt, System.currentTimeMillis(), codeVersion, false);
+        return new Report(sweep, planned, already, todo.size(), ok, diverged, failed, waves,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private WaveStats runWave(JavaSparkContext jsc, String sweep, List<PlannedTask> wave, Progress progress,
+                              String codeVersion) throws IOException {
+        String waveId = store.newWaveId();
+        spark.sparkContext().setJobGroup(waveId, "sweep " + sweep + " wave " + waveId, false);
+        Broadcast<List<PlannedTask>> tasks = jsc.broadcast(new ArrayList<>(wave));
+        List<Integer> indices = new ArrayList<>(wave.size());
+        for (int i = 0; i < wave.size(); i++) {
+            indices.add(i);
+        }
+        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(indices, wave.size())
+                .map(new ExecuteTask(fn, tasks, progress))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            WaveStats st = outcomes.map(WaveStats::of).reduce(WaveStats::plus);
+            java.nio.file.Path staging = store.stagingDir(waveId);
+            spark.createDataFrame(outcomes.map(o -> Tables.runsRow(o, codeVersion)).coalesce(1),
+                            Tables.fileSchema(Tables.RUNS))
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.RUNS).toString());
+            int trajFiles = (int) Math.max(1, Math.min(wave.size(),
+                    (st.trajectoryRows() + TRAJECTORY_ROWS_PER_FILE - 1) / TRAJECTORY_ROWS_PER_FILE));
+            spark.createDataFrame(outcomes.flatMap(o -> Tables.trajectoryRows(o).iterator()).coalesce(trajFiles),
+                            Tables.fileSchema(Tables.TRAJECTORIES))
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.TRAJECTORIES).toString());
+            int specFiles = (int) Math.max(1, Math.min(wave.size(),
+                    (st.spectrumValues() + SPECTRUM_VALUES_PER_FILE - 1) / SPECTRUM_VALUES_PER_FILE));
+            spark.createDataFrame(outcomes.flatMap(o -> Tables.spectraRows(o).iterator()).coalesce(specFiles),
+                            Tables.fileSchema(Tables.SPECTRA))
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SPECTRA).toString());
+            hook.at("staged", waveId);
+
+            Row check = spark.read().schema(Tables.fileSchema(Tables.RUNS)).parquet(staging.resolve(Tables.RUNS).toString())
+                    .agg(count(lit(1)), countDistinct(col("task_id"))).first();
+            if (check.getLong(0) != wave.size() || check.getLong(1) != wave.size()) {
+                throw new IllegalStateException("wave " + waveId + " staged " + check.getLong(0) + " runs rows with "
+                        + check.getLong(1) + " distinct task ids for " + wave.size() + " tasks; not committed");
+            }
+            int files = 0;
+            for (String table : Tables.WAVE_TABLES) {
+                files += store.moveStaged(waveId, table, sweep, false);
+                hook.at("moved:" + table, waveId);
+            }
+            store.markCommitted(waveId, String.format(Locale.ROOT,
+                    "sweep=%s%ntasks=%d%nok=%d%ndiverged=%d%nfailed=%d%ntrajectory_rows=%d%nfiles=%d%n",
+                    sweep, st.tasks(), st.ok(), st.diverged(), st.failed(), st.trajectoryRows(), files));
+            hook.at("committed", waveId);
+            store.dropStaging(waveId);
+            return st;
+        } finally {
+            outcomes.unpersist(false);
+            tasks.destroy();
+            spark.sparkContext().clearJobGroup();
+        }
+    }
+
+    private void writeSweepRecord(String recordId, SweepPlan plan, int tasks, long startedAt, Long finishedAt,
+                                  String codeVersion, boolean first) throws IOException {
+        StringBuilder config = new StringBuilder(plan.configText());
+        if (!plan.overrides().isEmpty()) {
+            if (config.length() > 0 && config.charAt(config.length() - 1) != '\n') {
+                config.append('\n');
+            }
+            for (String o : plan.overrides()) {
+                config.append("# --set ").append(o).append('\n');
+            }
+        }
+        Row row = Tables.sweepsRow(config.toString(), tasks, startedAt, finishedAt, codeVersion, master);
+        java.nio.file.Path staging = store.stagingDir(recordId + (first ? "" : "-end"));
+        spark.createDataFrame(List.of(row), Tables.fileSchema(Tables.SWEEPS)).coalesce(1)
+                .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SWEEPS).toString());
+        try {
+            // Moves staging/<id>[-end]/sweeps/part-* to sweeps/sweep=<name>/part-<id>-00000.parquet,
+            // replacing the started record atomically at the end.
+            java.nio.file.Path src = staging.resolve(Tables.SWEEPS);
+            java.nio.file.Path dst = store.partitionDir(Tables.SWEEPS, plan.name());
+            java.nio.file.Files.createDirectories(dst);
+            try (var fs = java.nio.file.Files.list(src)) {
+                for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) fs.filter(
+                        p -> p.getFileName().toString().startsWith("part-")
+                                && p.getFileName().toString().endsWith(".parquet")).sorted()::iterator) {
+                    java.nio.file.Files.move(p, dst.resolve("part-" + recordId + "-00000.parquet"),
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (first) {
+                store.markCommitted(recordId, "sweep=" + plan.name() + "\nrecord=sweeps\n");
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            ResultStore.deleteTree(staging);
+        }
+    }
+}

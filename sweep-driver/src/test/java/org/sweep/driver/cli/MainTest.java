@@ -1,0 +1,86 @@
+package org.sweep.driver.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Command-line errors: exit code 2 and a message naming the problem, before any Spark work. */
+class MainTest {
+    static SqlViewsTest.Result sweep(String... args) {
+        return SqlViewsTest.sweep(args);
+    }
+
+    static void assertUsage(String expected, String... args) {
+        SqlViewsTest.Result r = sweep(args);
+        assertEquals(Main.USAGE, r.code(), String.join(" ", args));
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void usageErrors(@TempDir Path dir) throws Exception {
+        assertUsage("no command given");
+        assertUsage("unknown command 'frobnicate'", "frobnicate");
+        assertUsage("run expects exactly one sweep file, got 0", "run");
+        assertUsage("run expects exactly one sweep file, got 2", "run", "a.yaml", "b.yaml");
+        assertUsage("--out needs a value", "run", "a.yaml", "--out");
+        assertUsage("unknown option '--bogus' for run", "run", "a.yaml", "--bogus");
+        assertUsage("--set expects key=value, got 'width'", "plan", "a.yaml", "--set", "width");
+        assertUsage("--format must be table, csv or json, got 'xml'", "sql", "--format", "xml", "SELECT 1");
+        assertUsage("sql expects exactly one quoted statement, got 0", "sql");
+        assertUsage("--set applies to run and plan only", "sql", "--set", "a=1", "SELECT 1");
+        assertUsage("--conf expects spark.key=value", "run", "a.yaml", "--conf", "x=1");
+        assertUsage("sweep file " + dir.resolve("missing.yaml") + " does not exist", "run",
+                dir.resolve("missing.yaml").toString());
+        assertUsage("no results at", "status", "--out", dir.resolve("nothing").toString());
+        Path file = Files.writeString(dir.resolve("out-is-a-file"), "x");
+        Path sweepFile = Files.writeString(dir.resolve("s.yaml"), TINY);
+        assertUsage("exists and is not a directory", "run", sweepFile.toString(), "--out", file.toString());
+        assertTrue(Files.isRegularFile(file), "the file given as --out is left alone");
+        // A port nothing listens on (bound and released just now): fails at once, before Spark starts.
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        long t0 = System.nanoTime();
+        assertUsage("cannot reach the Spark master spark://127.0.0.1:" + port, "run", sweepFile.toString(), "--out",
+                dir.resolve("o").toString(), "--master", "spark://127.0.0.1:" + port);
+        assertTrue((System.nanoTime() - t0) / 1e9 < MasterCheck.CONNECT_TIMEOUT_MILLIS / 1000.0 + 5, "fails fast");
+        assertTrue(Files.notExists(dir.resolve("o")), "nothing written");
+    }
+
+    static final String TINY = """
+            name: s
+            grid:
+              width: [16, 64]
+            data: {kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian}
+            train: {steps: 20, eta_mode: stability, eta: 0.5, checkpoints: 4, spectrum_checkpoints: 1}
+            """;
+
+    @Test
+    void configErrorsAreOneLineWithFileLineAndKeyBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), TINY.replace("width: [16, 64]", "width: [16, -1]"));
+        Path out = dir.resolve("out");
+        SqlViewsTest.Result r = sweep("run", bad.toString(), "--out", out.toString());
+        assertEquals(Main.USAGE, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("sweep: " + bad + ":3: "), r.err());
+        assertTrue(r.err().contains("width"), r.err());
+        assertTrue(Files.notExists(out), "nothing written for a bad sweep file");
+        SqlViewsTest.Result set = sweep("plan", bad.toString(),
+                "--set", "grid.widht=[4]");
+        assertEquals(Main.USAGE, set.code());
+        assertTrue(set.err().contains("widht"), set.err());
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        SqlViewsTest.Result r = sweep("help");
+        assertEquals(Main.OK, r.code());
+        assertTrue(r.out().contains("run FILE [--out DIR]"));
+    }
+}
