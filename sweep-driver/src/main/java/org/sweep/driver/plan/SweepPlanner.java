@@ -368,6 +368,8 @@ public final class SweepPlanner {
                 hint = " (in " + where + " it is called '" + p.sectionKey + "'; '" + key + "' is its name under grid)";
             } else if (p != null) {
                 hint = " (" + key + " belongs in " + p.homePath() + ", or under grid as " + p.gridPath() + ")";
+            } else if (Names.missingSpace(key, allowed) != null) {
+                hint = Names.missingSpace(key, allowed);
             } else {
                 String guess = Names.closest(key, allowed);
                 hint = guess == null ? "" : " (did you mean '" + guess + "'?)";
