@@ -5,6 +5,7 @@ import dev.ludovic.netlib.lapack.LAPACK;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One task: kernel statistics, full-batch gradient descent and the trajectory statistics of science.md
@@ -82,6 +83,7 @@ final class Trainer {
     private String kernelImplementation;
     private long nanosSpectra;
     private long nanosTotal;
+    private long nanosShared;    // time of data statistics built for a pack and carried by this task
 
     // State of the step loop, set by begin().
     private DataStats data;
@@ -162,6 +164,54 @@ final class Trainer {
         return guarded(() -> train(p));
     }
 
+    /**
+     * Runs the task on data statistics shared with other tasks of a pack (built by
+     * {@link #dataStats} of a task with the same data identity) and its own problem; the result equals that of
+     * {@link #runGenerated} or {@link #runSupplied} for the same spec bit for bit. {@code timed}: this task
+     * carries the time of the shared statistics. Never throws.
+     */
+    TaskResult runShared(DataStats s, Problem p, boolean timed) {
+        nanosShared = timed ? s.nanos : 0;
+        return guarded(() -> {
+            adopt(s, timed);
+            stepLoop(begin(p));
+        });
+    }
+
+    /**
+     * First half of a packed run: adopts the shared statistics and prepares the step loop without a kernel
+     * (a {@link GdVectorPack} steps the network). False when that failed; the caller then runs the task on
+     * its own, which reproduces the failure exactly.
+     */
+    boolean startPacked(DataStats s, Problem p, boolean timed) {
+        try {
+            checkSupported(spec);
+            nanosShared = timed ? s.nanos : 0;
+            adopt(s, timed);
+            begin(p, false);
+            kernelImplementation = "java-vector-" + GdVectorKernel.S.vectorBitSize();
+            return true;
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            return false;
+        }
+    }
+
+    /** The step size a packed network moves with (resolved by {@link #startPacked}). */
+    double eta() {
+        return eta;
+    }
+
+    /** Adds the flops of one packed evaluation, 4 n m d, as the single-network loop counts them. */
+    void countPackedStep() {
+        flops += 4.0 * problem.n() * problem.m() * problem.d();
+    }
+
+    /** Last half of a packed run: the result, with the task's share of the pack's wall time. */
+    TaskResult finishPacked(long nanos) {
+        nanosTotal = nanos + nanosShared;
+        return result();
+    }
+
     private TaskResult guarded(Runnable body) {
         long start = System.nanoTime();
         try {
@@ -172,7 +222,7 @@ final class Trainer {
             message = (e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException)
                     && e.getMessage() != null ? e.getMessage() : e.toString();
         }
-        nanosTotal = System.nanoTime() - start;
+        nanosTotal = System.nanoTime() - start + nanosShared;
         return result();
     }
 
@@ -284,7 +334,8 @@ final class Trainer {
                 wk = wPrev;
             }
             flops += general == null ? 4.0 * n * m * d : general.flopsFull();
-            if (observe(k, loss, kernel.gradNormSq(), kernel, wk, budgetEnd)) {
+            double[] wkFinal = wk;
+            if (observe(k, loss, kernel.gradNormSq(), kernel, () -> wkFinal, budgetEnd)) {
                 break;
             }
         }
@@ -294,7 +345,7 @@ final class Trainer {
      * Everything after the kernel's evaluation at step k (weights wk): L(0), divergence, PL ratio, early
      * stopping and, at planned or final checkpoints, {@link #checkpoint}. Returns true when step k is the last.
      */
-    boolean observe(int k, double loss, double gns, StepKernel kernel, double[] wk, boolean budgetEnd) {
+    boolean observe(int k, double loss, double gns, StepKernel kernel, Supplier<double[]> wk, boolean budgetEnd) {
         if (k == 0) {
             loss0 = loss;
         }
@@ -328,7 +379,7 @@ final class Trainer {
     }
 
     /** The trajectory statistics of a checkpoint at step k (science.md section 4) and its trajectory row. */
-    private void checkpoint(int k, double loss, double gns, StepKernel kernel, double[] wk, boolean spectral,
+    private void checkpoint(int k, double loss, double gns, StepKernel kernel, Supplier<double[]> wk, boolean spectral,
                             boolean last, boolean diverged) {
         final int n = problem.n();
         final int m = problem.m();
@@ -343,7 +394,7 @@ final class Trainer {
         }
         Grams.pattern(z, n, m, bitsK);
         double patternChange = (double) Grams.patternDifference(bits0, bitsK, n, m) / ((double) n * m);
-        double maxDist = maxRowDistance(wk, problem.w0(), m, d);
+        double maxDist = maxRowDistance(wk.get(), problem.w0(), m, d);
         Double lossPred = square ? predictedLoss(data.evInf, proj0, eta, k) : null;
 
         long t = System.nanoTime();
