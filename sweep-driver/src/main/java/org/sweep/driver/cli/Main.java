@@ -52,7 +52,7 @@ public final class Main {
             usage: bin/sweep <command> [options]
 
               run FILE [--out DIR] [--master URL] [--set key=value]... [--ui|--no-ui]
-                       [--executor-memory SIZE] [--conf spark.key=value]...
+                       [--executor-memory SIZE] [--conf spark.key=value]... [--no-pack]
                   run the tasks of a sweep file that are not stored yet (default --out results,
                   --master local[*]); Ctrl-C loses at most the wave in flight, run again to resume
               plan FILE [--set key=value]... [--master URL] [--executor-memory SIZE]
@@ -93,6 +93,7 @@ public final class Main {
         boolean ui;
         String format = "table";
         String executorMemory;
+        boolean pack = true;
 
         static Args parse(String[] argv) throws UsageException {
             Args a = new Args();
@@ -138,6 +139,7 @@ public final class Main {
                     case "--executor-memory" -> a.executorMemory = value(argv, i, opt, inline, a);
                     case "--ui" -> a.ui = true;
                     case "--no-ui" -> a.ui = false;
+                    case "--no-pack" -> a.pack = false;
                     default -> {
                         if (s.startsWith("--")) {
                             throw new UsageException("unknown option '" + s + "' for " + a.command);
@@ -355,7 +357,8 @@ public final class Main {
             checkTables(store);
             SparkSession spark = session(a, "sweep run " + plan.name());
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
-            SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err, Progress.stderrIsTerminal());
+            SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err, Progress.stderrIsTerminal())
+                    .withPacking(a.pack, Math.max(plan.peakBytes(), SweepRunner.DEFAULT_PACK_MEMORY_BYTES));
             SweepRunner.Report report = runner.run(plan);
             store.registerViews(spark);
             Reports.printSummary(spark, report, store, out);
