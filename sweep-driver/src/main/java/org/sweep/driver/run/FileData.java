@@ -40,7 +40,7 @@ public final class FileData {
     public static TaskFunction taskFunction(SparkSession spark, SweepPlan plan, TaskFunction generated) {
         Map<String, Integer> maxN = new LinkedHashMap<>();
         for (PlannedTask t : plan.tasks()) {
-            if (!t.spec().dataKind().equals("sphere")) {
+            if (!t.spec().dataKind().generated()) {
                 maxN.merge(key(t.spec().dataset(), t.spec().dataSeed()), t.spec().n(), Math::max);
             }
         }
@@ -56,7 +56,7 @@ public final class FileData {
         }
         Broadcast<Map<String, Dataset>> rows = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(loaded);
         return spec -> {
-            if (spec.dataKind().equals("sphere")) {
+            if (spec.dataKind().generated()) {
                 return generated.apply(spec);
             }
             Dataset data = rows.value().get(key(spec.dataset(), spec.dataSeed()));
