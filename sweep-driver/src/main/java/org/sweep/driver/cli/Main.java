@@ -87,7 +87,7 @@ public final class Main {
         String command;
         final List<String> positional = new ArrayList<>();
         Path out = Path.of("results");
-        String master = "local[*]";
+        String master = SparkSessions.defaultMaster();
         final List<String> sets = new ArrayList<>();
         final Map<String, String> conf = new LinkedHashMap<>();
         boolean ui;
@@ -319,8 +319,8 @@ public final class Main {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
         }
-        Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
-        if (a.master.startsWith("spark://") && appJar == null) {
+        Path appJar = SparkSessions.needsAppJar(a.master) ? SparkSessions.findAppJar() : null;
+        if (appJar == null && SparkSessions.needsAppJar(a.master) && !a.master.startsWith("local-cluster[")) {
             throw new UsageException("--master " + a.master + " needs the application jar sweep-driver-app.jar"
                     + " (built by mvn package; bin/sweep builds it)");
         }
