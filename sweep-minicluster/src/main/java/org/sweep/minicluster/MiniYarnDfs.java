@@ -102,11 +102,16 @@ public final class MiniYarnDfs {
             throw new IllegalStateException("NodeManagers did not register within 60 s");
         }
 
-        // The client configuration: the YARN cluster's (with bound ports), addresses pinned to loopback.
+        // The client configuration: where the ResourceManager listens (bound ports, on loopback).
+        // Only these keys: the cluster's own configuration carries test-only classes (StaticMapping).
         Configuration client = new Configuration(false);
         for (Map.Entry<String, String> e : yc) {
-            client.set(e.getKey(), onLoopback(e.getKey(), yc.get(e.getKey())));
+            String k = e.getKey();
+            if (k.startsWith("yarn.resourcemanager.") && (k.endsWith(".address") || k.endsWith(".hostname"))) {
+                client.set(k, onLoopback(k, yc.get(k)));
+            }
         }
+        client.set(YarnConfiguration.RM_SCHEDULER, yc.get(YarnConfiguration.RM_SCHEDULER));
         client.set("fs.defaultFS", fsUri);
         Path confDir = state.resolve("conf");
         Files.createDirectories(confDir);
