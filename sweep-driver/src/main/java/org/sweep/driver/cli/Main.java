@@ -4,6 +4,7 @@ import org.sweep.driver.run.Progress;
 
 import org.sweep.driver.data.DataException;
 import org.sweep.driver.store.OutputLock;
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.run.SparkSessions;
 import org.sweep.driver.run.SweepRunner;
@@ -349,6 +350,7 @@ public final class Main {
         // wave's files while hooks run, so the lock stays until the process is gone and the next run
         // takes it over as stale (its pid is dead), then recovers under it.
         try (OutputLock lock = OutputLock.acquire(store.out())) {
+            Compaction.finishPending(store);
             int removed = store.recover();
             if (removed > 0) {
                 err.println("sweep: removed " + removed + " file(s) of waves an interrupted run left uncommitted;"
