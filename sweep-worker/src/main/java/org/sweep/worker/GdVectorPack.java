@@ -563,6 +563,48 @@ final class GdVectorPack {
         }
     }
 
+    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+L-1, row j stored at dst[off + j*stride]. */
+    private void zTile1(Net s, int it, int c0, double[] dst, int off, int stride) {
+        final double[] wp = s.wpEval;
+        final int width = L;
+        final int wo = c0 * d;
+        final int xo = it * d * MR;
+        final DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c0_0 = zero;
+        DoubleVector c1_0 = zero;
+        DoubleVector c2_0 = zero;
+        DoubleVector c3_0 = zero;
+        for (int k = 0; k < d; k++) {
+            int wk = wo + k * width;
+            DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
+            int xk = xo + k * MR;
+            DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
+            c0_0 = xv.fma(b0, c0_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 1]);
+            c1_0 = xv.fma(b0, c1_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 2]);
+            c2_0 = xv.fma(b0, c2_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 3]);
+            c3_0 = xv.fma(b0, c3_0);
+        }
+        // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
+        int i0 = it * MR;
+        int zo = off;
+        c0_0.intoArray(dst, zo);
+        if (i0 + 1 < n) {
+            zo += stride;
+            c1_0.intoArray(dst, zo);
+        }
+        if (i0 + 2 < n) {
+            zo += stride;
+            c2_0.intoArray(dst, zo);
+        }
+        if (i0 + 3 < n) {
+            zo += stride;
+            c3_0.intoArray(dst, zo);
+        }
+    }
+
     /** Epilogue of a one-vector Z tile stored in the scratch tile zt (as GdVectorKernel.reluEpilogue1). */
     private void reluEpilogue1(Net s, int i0, int c0) {
         final double[] a = s.a;
