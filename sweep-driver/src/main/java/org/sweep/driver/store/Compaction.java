@@ -121,7 +121,11 @@ public final class Compaction {
         int n = 0;
         Set<String> committed = store.committedWaves();
         for (String w : committed) {
-            for (String line : Files.readAllLines(store.commitsDir().resolve(w))) {
+            Path marker = store.commitsDir().resolve(w);
+            if (!Files.exists(marker)) {
+                continue;   // a replaced wave whose marker this loop already deleted
+            }
+            for (String line : Files.readAllLines(marker)) {
                 if (line.startsWith(REPLACES)) {
                     for (String old : line.substring(REPLACES.length()).split(",")) {
                         if (committed.contains(old) && Files.deleteIfExists(store.commitsDir().resolve(old))) {
