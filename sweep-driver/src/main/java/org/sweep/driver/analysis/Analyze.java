@@ -22,7 +22,7 @@ import org.sweep.driver.store.Tables;
  *
  * <pre>
  * sweep analyze threshold [--out DIR] --sweep NAME [--criterion bound_holds|lemma|target|kernel]
- *                         [--delta 0.1] [--tolerance 0.1] [--bootstrap 1000] [--seed 0] [--level 0.95]
+ *                         [--delta 0.1] [--tolerance 0.1] [--bootstrap 200] [--seed 0] [--level 0.95]
  *                         [--replicates seed[,data_seed]]
  * </pre>
  */
@@ -32,16 +32,17 @@ public final class Analyze {
 
     static final String USAGE = String.join("\n",
             "usage: sweep analyze threshold [--out DIR] --sweep NAME [--criterion bound_holds|lemma|target|kernel]",
-            "                               [--delta 0.1] [--tolerance 0.1] [--bootstrap 1000] [--seed 0]",
+            "                               [--delta 0.1] [--tolerance 0.1] [--bootstrap 200] [--seed 0]",
             "                               [--level 0.95] [--replicates seed[,data_seed]]",
-            "  Smallest width m* at which >= 1 - delta of the seeds pass the criterion, per group of the",
-            "  other grid axes, with a bootstrap interval over seeds; the exponent alpha of m* ~ n^alpha",
-            "  beside the theory's 6 (Du et al.) and 4 (Song & Yang). Writes the tables thresholds and",
-            "  exponents under DIR (default results/).",
-            "  criteria: bound_holds  Du et al.'s loss bound held at every checkpoint",
+            "  Width m* where a logistic pass curve in log m, fitted to the runs of each group of the other",
+            "  grid axes, reaches 1 - delta, with a profile-likelihood interval (--level); the exponent alpha",
+            "  of m* ~ s^alpha fitted jointly for s = n, n/d and n/lambda0, beside the theory's 6 (Du et al.)",
+            "  and 4 (Song & Yang). --bootstrap: draws of the bias correction. Writes the tables thresholds",
+            "  and exponents under DIR (default results/).",
+            "  criteria: bound_holds  Du et al.'s loss bound L(k) <= (1 - eta lambda0/2)^k L(0) at every checkpoint",
             "            lemma        lambda_min(H(k)) >= lambda0 / 2 at every spectrum checkpoint",
-            "            target       the loss reached target_loss_ratio * L(0)",
-            "            kernel       kernel_dev <= --tolerance");
+            "            target       the loss reached target_loss_ratio * L(0) within the step budget",
+            "            kernel       max_k | ||u(k)-y|| - ||pred(k)|| | / ||u(0)-y|| <= --tolerance");
 
     /** Entry point for the command line: returns the exit code (0 ok, 1 failure, 2 usage error). */
     public static int run(String[] args) {
@@ -121,7 +122,7 @@ public final class Analyze {
         boolean own = spark == null;
         SparkSession s = own ? SparkSessions.start(SparkSessions.settings("local[*]", false, null, Map.of())) : spark;
         try {
-            ThresholdAnalysis.Result r = ThresholdAnalysis.analyze(runs(s, dir, o.sweep()), o);
+            ThresholdAnalysis.Result r = ThresholdAnalysis.analyze(runs(s, dir, o), o);
             AnalysisTables.write(s, dir, r);
             ThresholdReport.print(r, out);
             out.println();
@@ -141,10 +142,19 @@ public final class Analyze {
         }
     }
 
-    /** The committed runs of one sweep (files of waves still in flight are never read). */
-    static Dataset<Row> runs(SparkSession spark, Path out, String sweep) {
-        return new ResultStore(out).view(spark, Tables.RUNS).where(org.apache.spark.sql.functions.col("sweep")
-                .equalTo(org.apache.spark.sql.functions.lit(sweep)));
+    /**
+     * The committed runs of one sweep (files of waves still in flight are never read), with
+     * {@code kernel_dev_init} from the trajectories when the criterion is kernel.
+     */
+    public static Dataset<Row> runs(SparkSession spark, Path out, ThresholdOptions o) {
+        ResultStore store = new ResultStore(out);
+        org.apache.spark.sql.Column mine = org.apache.spark.sql.functions.col("sweep")
+                .equalTo(org.apache.spark.sql.functions.lit(o.sweep()));
+        Dataset<Row> runs = store.view(spark, Tables.RUNS).where(mine);
+        if (o.criterion() == Criterion.KERNEL) {
+            runs = KernelDeviation.withColumn(runs, store.view(spark, Tables.TRAJECTORIES).where(mine));
+        }
+        return runs;
     }
 
     private static String sweepsIn(Path runs) {
