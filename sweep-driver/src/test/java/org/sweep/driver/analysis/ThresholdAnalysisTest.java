@@ -223,13 +223,10 @@ class ThresholdAnalysisTest {
         table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
         store.moveStaged(wave, Tables.RUNS, "cli", false);
         store.markCommitted(wave, "synthetic runs");
-        String[] args = {"threshold", "--out", dir.toString(), "--sweep", "cli", "--bootstrap", "200", "--seed", "3"};
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBuf = new ByteArrayOutputStream();
-        int rc = Analyze.run(args, spark, new PrintStream(buf, true, StandardCharsets.UTF_8),
-                new PrintStream(errBuf, true, StandardCharsets.UTF_8));
+        Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.BOUND_HOLDS, 0.1, 0.1, 200, 3, 0.95,
+                List.of("seed")), new PrintStream(buf, true, StandardCharsets.UTF_8));
         String text = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, rc, errBuf.toString(StandardCharsets.UTF_8));
         assertTrue(text.contains("s = n: alpha = "), text);
         assertTrue(text.contains("theory: 6 (Du et al. 2019), 4 (Song & Yang 2019)"), text);
         assertTrue(text.contains("CENSORED n=64"), text);
@@ -262,24 +259,23 @@ class ThresholdAnalysisTest {
         assertEquals(5, mixed.count());
 
         // a second analysis of the same criterion replaces the first; another criterion adds rows
-        assertEquals(0, Analyze.run(new String[] {"threshold", "--out", dir.toString(), "--sweep", "cli", "--delta", "0.2",
-                "--bootstrap", "50"}, spark, new PrintStream(new ByteArrayOutputStream()), System.err));
-        assertEquals(0, Analyze.run(new String[] {"threshold", "--out", dir.toString(), "--sweep", "cli", "--criterion",
-                "kernel", "--tolerance", "0.1", "--bootstrap", "50"}, spark, new PrintStream(new ByteArrayOutputStream()), System.err));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.BOUND_HOLDS, 0.2, 0.1, 50, 0, 0.95,
+                List.of("seed")), quiet);
+        Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.KERNEL, 0.1, 0.1, 50, 0, 0.95,
+                List.of("seed")), quiet);
         Dataset<Row> th2 = AnalysisTables.read(spark, dir, AnalysisTables.THRESHOLDS);
         assertEquals(4, th2.where("criterion = 'bound_holds' AND delta = 0.2").count());
         assertEquals(1, th2.where("sweep = 'old'").count());
         assertEquals(0, th2.where("criterion = 'bound_holds' AND delta = 0.1").count());
         assertEquals(4, th2.where("criterion = 'kernel' AND tolerance = 0.1").count());
 
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, Analyze.run(new String[] {"threshold", "--out", dir.toString(), "--sweep", "nope"}, spark,
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no runs of sweep 'nope'") && err.toString(StandardCharsets.UTF_8)
-                .contains("sweeps there: cli"), err.toString(StandardCharsets.UTF_8));
-        err.reset();
-        assertEquals(2, Analyze.run(new String[] {"threshold", "--out", dir.toString(), "--sweep", "cli", "--criterion", "x"},
-                spark, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--criterion must be one of"), err.toString(StandardCharsets.UTF_8));
+        IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Analyze.threshold(spark, dir, ThresholdOptions.defaults("nope", Criterion.LEMMA), quiet));
+        assertTrue(none.getMessage().contains("no runs of sweep 'nope'") && none.getMessage().contains("sweeps there: cli"),
+                none.getMessage());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Criterion.parse("x"));
+        assertTrue(bad.getMessage().contains("--criterion must be one of"), bad.getMessage());
     }
 }
