@@ -39,7 +39,7 @@ class ThresholdAnalysisTest {
     /** Slope of the simulated pass curve per unit of log m. */
     private static final double SLOPE = 3;
     private static final double LAMBDA0 = 0.1;
-    private static final int[] WIDTHS = {8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+    private static final int[] WIDTHS = {8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384};
 
     private static SparkSession spark;
 
@@ -67,7 +67,7 @@ class ThresholdAnalysisTest {
             .add("status", DataTypes.StringType).add("bound_holds", DataTypes.BooleanType)
             .add("lambda0", DataTypes.DoubleType).add("lambda_min_h_min", DataTypes.DoubleType)
             .add("steps_to_target", DataTypes.IntegerType).add("kernel_dev", DataTypes.DoubleType)
-            .add("m_du", DataTypes.DoubleType).add("kernel_dev_init", DataTypes.DoubleType);
+            .add("m_du", DataTypes.DoubleType).add("kernel_dev_init", DataTypes.DoubleType).add("loss0", DataTypes.DoubleType);
 
     /** A run row whose every criterion agrees with {@code pass}. */
     private static Row run(String sweep, int width, int n, String labels, long seed, String status, boolean pass) {
@@ -78,7 +78,7 @@ class ThresholdAnalysisTest {
                 failed ? null : (ok ? pass : null), failed ? null : LAMBDA0,
                 failed ? null : LAMBDA0 * (pass ? 0.75 : 0.25),
                 ok && pass ? 100 : null, failed ? null : 0.5 /* the old statistic: never passes */,
-                failed ? null : Math.pow(n, 6) / Math.pow(LAMBDA0, 4), failed ? null : (pass ? 0.05 : 0.3));
+                failed ? null : Math.pow(n, 6) / Math.pow(LAMBDA0, 4), failed ? null : (pass ? 0.05 : 0.3), 0.5);
     }
 
     private static Dataset<Row> table(List<Row> rows) {
@@ -166,7 +166,7 @@ class ThresholdAnalysisTest {
     void thresholdsBeyondTheGridAreCensoredAndStillInformTheExponent() {
         SplittableRandom rnd = new SplittableRandom(5);
         List<Row> rows = new ArrayList<>();
-        for (int n : new int[] {1, 4, 8, 64}) { // m* = 2 n^2 = 2 (below the grid), 32, 128, 8192 (above)
+        for (int n : new int[] {1, 4, 8, 128}) { // m* = 2 n^2 = 2 (below the grid), 32, 128, 32768 (above)
             for (int w : WIDTHS) {
                 for (long s = 0; s < 30; s++) {
                     rows.add(run("edges", w, n, "a", s, "ok", draw(rnd, w, 2.0 * n * n)));
@@ -183,14 +183,14 @@ class ThresholdAnalysisTest {
         assertNull(above.mStarHi());
         assertEquals(LevelSet.ABOVE_GRID, above.threshold().censored());
         assertEquals(ThresholdMath.Bracket.NONE_PASS, above.bracket());
-        assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("CENSORED n=64: the threshold lies above the largest width 4096")),
+        assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("CENSORED n=128: the threshold lies above the largest width 16384")),
                 r.warnings().toString());
         ThresholdAnalysis.Fit f = r.fits().get(0);
         assertEquals("n", f.scale());
         assertEquals(4, f.points(), "censored groups keep their runs in the joint fit");
         assertEquals(2.0, f.alpha(), ALPHA_TOL);
         assertEquals(1, f.nMin());
-        assertEquals(64, f.nMax());
+        assertEquals(128, f.nMax());
     }
 
     @Test
@@ -209,7 +209,7 @@ class ThresholdAnalysisTest {
     void commandWritesAndReplacesTheTablesAndPrintsTheWarnings() throws Exception {
         SplittableRandom rnd = new SplittableRandom(9);
         List<Row> rows = new ArrayList<>();
-        for (int n : new int[] {4, 8, 16, 64}) {
+        for (int n : new int[] {4, 8, 16, 128}) {
             for (int w : WIDTHS) {
                 for (long s = 0; s < 30; s++) {
                     rows.add(run("cli", w, n, "a", s, "ok", draw(rnd, w, 2.0 * n * n)));
@@ -222,6 +222,20 @@ class ThresholdAnalysisTest {
         String wave = store.newWaveId();
         table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
         store.moveStaged(wave, Tables.RUNS, "cli", false);
+        // trajectories whose one checkpoint puts the residual 0.05 (pass) or 0.3 (fail) of ||u(0) - y|| = 1 off the
+        // prediction: kernel_dev_init is derived from them and loss0 = 1/2
+        List<Row> traj = new ArrayList<>();
+        for (Row r : rows) {
+            boolean pass = Boolean.TRUE.equals(r.getAs("bound_holds"));
+            double dev = pass ? 0.05 : 0.3;
+            traj.add(RowFactory.create(r.<String>getAs("task_id"), 0, 0.5, 0.5));
+            traj.add(RowFactory.create(r.<String>getAs("task_id"), 10, 0.125, (0.5 + dev) * (0.5 + dev) / 2));
+        }
+        StructType trajSchema = new StructType().add("task_id", DataTypes.StringType).add("step", DataTypes.IntegerType)
+                .add("loss", DataTypes.DoubleType).add("loss_pred", DataTypes.DoubleType);
+        spark.createDataFrame(traj, trajSchema).coalesce(1).write()
+                .parquet(store.stagingDir(wave).resolve(Tables.TRAJECTORIES).toString());
+        store.moveStaged(wave, Tables.TRAJECTORIES, "cli", false);
         store.markCommitted(wave, "synthetic runs");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.BOUND_HOLDS, 0.1, 0.1, 200, 3, 0.95,
@@ -229,7 +243,7 @@ class ThresholdAnalysisTest {
         String text = buf.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("s = n: alpha = "), text);
         assertTrue(text.contains("theory: 6 (Du et al. 2019), 4 (Song & Yang 2019)"), text);
-        assertTrue(text.contains("CENSORED n=64"), text);
+        assertTrue(text.contains("CENSORED n=128"), text);
 
         Dataset<Row> th = AnalysisTables.read(spark, dir, AnalysisTables.THRESHOLDS);
         List<Row> got = th.orderBy("n").collectAsList();
@@ -262,13 +276,16 @@ class ThresholdAnalysisTest {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.BOUND_HOLDS, 0.2, 0.1, 50, 0, 0.95,
                 List.of("seed")), quiet);
-        Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.KERNEL, 0.1, 0.1, 50, 0, 0.95,
+        Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.KERNEL, 0.1, 0.1, 200, 3, 0.95,
                 List.of("seed")), quiet);
         Dataset<Row> th2 = AnalysisTables.read(spark, dir, AnalysisTables.THRESHOLDS);
         assertEquals(4, th2.where("criterion = 'bound_holds' AND delta = 0.2").count());
         assertEquals(1, th2.where("sweep = 'old'").count());
         assertEquals(0, th2.where("criterion = 'bound_holds' AND delta = 0.1").count());
         assertEquals(4, th2.where("criterion = 'kernel' AND tolerance = 0.1").count());
+        // the kernel criterion read kernel_dev_init from the trajectories: the same passes, the same thresholds
+        List<Row> k = th2.where("criterion = 'kernel'").orderBy("n").collectAsList();
+        assertEquals(got.get(1).<Double>getAs("m_star"), k.get(1).<Double>getAs("m_star"), 1e-9);
 
         IllegalArgumentException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Analyze.threshold(spark, dir, ThresholdOptions.defaults("nope", Criterion.LEMMA), quiet));
