@@ -36,7 +36,7 @@ public interface TaskFunction extends Serializable {
         @Override
         public List<TaskResult> applyPack(List<TaskSpec> specs) {
             for (TaskSpec s : specs) {
-                if (!s.dataKind().equals("sphere")) {
+                if (!s.dataKind().generated()) {
                     return TaskFunction.super.applyPack(specs);
                 }
             }
