@@ -1,6 +1,6 @@
 package org.sweep.driver.analysis;
 
-import org.sweep.driver.data.SplitMix64;
+import org.sweep.worker.SplitMix64;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;

@@ -26,6 +26,7 @@ import org.apache.spark.util.Utils;
 import org.sweep.driver.analysis.AnalysisTables;
 import org.sweep.driver.analysis.Analyze;
 import org.sweep.driver.plan.ConfigException;
+import org.sweep.driver.plan.Estimates;
 import org.sweep.driver.plan.SweepPlan;
 import org.sweep.driver.plan.SweepPlanner;
 import org.sweep.driver.run.FileData;
@@ -282,27 +283,13 @@ public final class Main {
         out.printf(Locale.ROOT, "  estimated work: %.3g GFLOP = %s of one core at an assumed %.0f GFLOP/s;"
                 + " about %s on %d cores (local[*])%n", flops / 1e9, Progress.clock(coreSeconds),
                 ASSUMED_GFLOPS_PER_CORE, Progress.clock(coreSeconds / cores), cores);
-        out.printf(Locale.ROOT, "  peak task memory: %s (memory per executor: %s)%n", bytes(plan.peakBytes()),
-                bytes(executorMemoryBytes(a)));
+        out.printf(Locale.ROOT, "  peak task memory: %s (memory per executor: %s)%n", Estimates.human(plan.peakBytes()),
+                Estimates.human(executorMemoryBytes(a)));
         out.println("  nothing was run; start it with: bin/sweep run " + file
                 + a.sets.stream().map(s -> " --set " + s).reduce("", String::concat));
         return OK;
     }
 
-    /** A byte count in B, KiB, MiB or GiB. */
-    static String bytes(long b) {
-        if (b < 1024) {
-            return b + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
 
     /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
     static void checkMaster(Args a) throws UsageException {
