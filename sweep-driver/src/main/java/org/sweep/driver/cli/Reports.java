@@ -33,13 +33,13 @@ public final class Reports {
         return new long[] {r.getLong(0), r.getLong(1), r.getLong(2)};
     }
 
-    /** Prints the summary after a run; the views must be registered. */
     /**
      * lambda0 at or below this fraction of lambda_max(H_inf) is zero up to rounding: H_inf computed in
      * doubles has eigenvalue errors of order n * 1e-16 * lambda_max, far below 1e-12 for any n here.
      */
     static final double DEGENERATE_LAMBDA0 = 1e-12;
 
+    /** Prints the summary after a run; the views must be registered. */
     public static void printSummary(SparkSession spark, SweepRunner.Report report, ResultStore store, PrintStream out) {
         String sweep = report.sweep();
         out.printf("sweep %s: %d tasks planned, %d already stored, %d run in %d wave(s), %.1f s%n", sweep,

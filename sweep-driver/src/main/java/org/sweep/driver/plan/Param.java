@@ -141,15 +141,6 @@ enum Param {
         return null;
     }
 
-    static Param byHome(Section section, String key) {
-        for (Param p : values()) {
-            if (p.section == section && p.sectionKey.equals(key)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
     /**
      * Checks a typed value against this parameter's own bounds (relations between parameters,
      * such as batch_size &lt;= n, are checked per task). Returns the problem, or null when fine.

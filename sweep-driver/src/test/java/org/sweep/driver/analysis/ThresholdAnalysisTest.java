@@ -222,7 +222,7 @@ class ThresholdAnalysisTest {
         store.init();
         String wave = store.newWaveId();
         table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
-        store.moveStaged(wave, Tables.RUNS, "cli", false);
+        store.moveStaged(wave, Tables.RUNS, "cli");
         store.markCommitted(wave, "synthetic runs");
         String[] args = {"threshold", "--out", dir.toString(), "--sweep", "cli", "--bootstrap", "200", "--seed", "3"};
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
