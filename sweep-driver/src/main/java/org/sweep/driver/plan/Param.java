@@ -7,7 +7,6 @@ import org.sweep.worker.Activation;
 import org.sweep.worker.EtaMode;
 import org.sweep.worker.Keyed;
 import org.sweep.worker.Loss;
-import org.sweep.worker.TaskSpec;
 import org.sweep.worker.TrainLayers;
 
 /**
@@ -107,29 +106,6 @@ enum Param {
 
     boolean integral() {
         return type == Type.INT || type == Type.LONG;
-    }
-
-    /** This parameter's value in a spec. */
-    Object of(TaskSpec s) {
-        return switch (this) {
-            case WIDTH -> s.width();
-            case N -> s.n();
-            case D -> s.d();
-            case DATA_SEED -> s.dataSeed();
-            case LABELS -> s.labels();
-            case KAPPA -> s.kappa();
-            case SEED -> s.seed();
-            case ETA -> s.eta();
-            case ETA_MODE -> s.etaMode();
-            case STEPS -> s.steps();
-            case TARGET_LOSS_RATIO -> s.targetLossRatio();
-            case CHECKPOINTS -> s.checkpoints();
-            case SPECTRUM_CHECKPOINTS -> s.spectrumCheckpoints();
-            case LOSS -> s.loss();
-            case ACTIVATION -> s.activation();
-            case BATCH_SIZE -> s.batchSize();
-            case TRAIN_LAYERS -> s.trainLayers();
-        };
     }
 
     static Param byGridKey(String key) {
