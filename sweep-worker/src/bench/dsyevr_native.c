@@ -1,5 +1,5 @@
 /*
- * Native reference for the lambda_min benchmark of issue 2: times LAPACK dsyevr (jobz='N',
+ * Native reference for the worker benchmark's lambda_min timing: times LAPACK dsyevr (jobz='N',
  * range='I', il=iu=1) called directly from C on the same symmetric matrix the Java benchmark
  * passes through dev.ludovic.netlib.
  *

@@ -5,7 +5,7 @@ Usage: gd_numpy.py N D M STEPS [ROUNDS]
 Prints one line of key=value pairs: seconds_per_step (best round, wall), median_per_step,
 cpu_per_step (best round, process CPU time), numpy version,
 and the BLAS NumPy was built against. Data: unit rows x, a in {-1,+1}, y ~ N(0,1), W ~ N(0, I).
-Run by org.sweep.worker.bench.Bench as the baseline of issue 2's small-shape target.
+Run by org.sweep.worker.bench.Bench as the baseline of the small-shape target (at least 5x faster in Java).
 """
 import os
 import sys

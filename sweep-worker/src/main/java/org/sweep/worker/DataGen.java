@@ -118,7 +118,7 @@ final class DataGen {
         if (spec.labels().equals("permuted")) {
             SplitMix64 rng = SplitMix64.of(spec.dataSeed(), PERMUTATION_INDEX);
             for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
+                int j = rng.nextIntUnsigned(i + 1);
                 double t = y[i];
                 y[i] = y[j];
                 y[j] = t;

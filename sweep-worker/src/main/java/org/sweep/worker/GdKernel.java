@@ -28,7 +28,7 @@ import dev.ludovic.netlib.blas.NativeBLAS;
  * order, so the same inputs give bit-identical outputs on every call. Not thread-safe (one kernel
  * per training run).
  */
-final class GdKernel {
+final class GdKernel implements StepKernel {
     private final int n;
     private final int d;
     private final int m;
@@ -153,7 +153,8 @@ final class GdKernel {
      * At weights w (m x d row-major) computes Z, u, the residual, the gradient into {@code grad}
      * (m x d row-major) and returns L(w). Does not modify w.
      */
-    double evaluate(double[] w, double[] grad) {
+    @Override
+    public double evaluate(double[] w, double[] grad) {
         checkLength("w", w, (long) m * d);
         checkLength("grad", grad, (long) m * d);
         double loss = forwardBackward(w, grad);
@@ -171,7 +172,8 @@ final class GdKernel {
      * {@link #gradNormSq()}, {@link #u()}, {@link #residual()} and {@link #preactivations()} refer to
      * the incoming w.
      */
-    double step(double[] w, double eta) {
+    @Override
+    public double step(double[] w, double eta) {
         checkLength("w", w, (long) m * d);
         double loss = forwardBackward(w, g);
         double s = 0.0;
@@ -223,17 +225,20 @@ final class GdKernel {
     }
 
     /** ||grad L||_F^2 of the last evaluate/step. */
-    double gradNormSq() {
+    @Override
+    public double gradNormSq() {
         return gradNormSq;
     }
 
     /** View of the n predictions of the last call. */
-    double[] u() {
+    @Override
+    public double[] u() {
         return u;
     }
 
     /** View of the n residuals u - y of the last call. */
-    double[] residual() {
+    @Override
+    public double[] residual() {
         return e;
     }
 
@@ -242,7 +247,8 @@ final class GdKernel {
      * for the gradient and writes it here on the first call after each evaluate/step (2 n m d flops,
      * no allocation), with the same kernels, so the values are those the gradient used.
      */
-    double[] preactivations() {
+    @Override
+    public double[] preactivations() {
         if (zStale) {
             vector.fillZ(z);
             zStale = false;

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * initial one). Conventions: sigma'(0) of relu is 1, as in {@link GdKernel}.
  *
  * <p>Mini-batch SGD ({@link #sgdStep}): batches are drawn without replacement within an epoch. Epoch e starts
- * from the identity permutation of 0..n-1 and shuffles it by Fisher-Yates (i from n-1 down to 1, j = nextInt(i+1))
+ * from the identity permutation of 0..n-1 and shuffles it by Fisher-Yates (i from n-1 down to 1, j = nextIntUnsigned(i+1))
  * with the stream {@code SplitMix64.of(seed, -1)} of the task's initialisation seed (hidden units use the
  * indices 0..m-1, so this stream is independent of them); the epoch's batches are its consecutive chunks of
  * b points (the last one smaller when b does not divide n), and each batch is sorted ascending before use, so a
@@ -170,7 +170,7 @@ final class GeneralKernel implements StepKernel {
                 perm[i] = i;
             }
             for (int i = n - 1; i > 0; i--) {
-                int j = sampler.nextInt(i + 1);
+                int j = sampler.nextIntUnsigned(i + 1);
                 int t = perm[i];
                 perm[i] = perm[j];
                 perm[j] = t;

@@ -2,11 +2,19 @@ package org.sweep.worker;
 
 /**
  * The SplitMix64 generator (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
- * OOPSLA 2014), written out here so that every stream of the worker is defined by this file alone and
- * gives the same numbers in any JVM. Gaussians use the Box-Muller transform with {@link StrictMath}.
- * Not thread-safe; each task creates its own streams.
+ * OOPSLA 2014), written out here so that every seeded stream of the project (the worker's data,
+ * initialisation and mini-batches, the driver's dataset subsample and bootstrap) is defined by this
+ * file alone and gives the same numbers in any JVM. Gaussians use the Box-Muller transform with
+ * {@link StrictMath}.
+ *
+ * <p>Bounded integers come in two derivations that stored results depend on, so both stay:
+ * {@link #nextInt(int)} (the driver's streams: 63-bit words reduced by remainder with rejection, as
+ * {@code java.util.SplittableRandom.nextLong(bound)} for bounds that are not powers of two) and
+ * {@link #nextIntUnsigned(int)} (the worker's streams: unsigned 64-bit words with rejection).
+ *
+ * <p>Not thread-safe; each task or stream creates its own instance.
  */
-final class SplitMix64 {
+public final class SplitMix64 {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final double TWO_PI = 2.0 * Math.PI;
 
@@ -14,7 +22,8 @@ final class SplitMix64 {
     private double spareGaussian;
     private boolean hasSpare;
 
-    SplitMix64(long seed) {
+    /** The stream whose first word is mix(seed + golden gamma). */
+    public SplitMix64(long seed) {
         this.state = seed;
     }
 
@@ -30,7 +39,7 @@ final class SplitMix64 {
         return z ^ (z >>> 31);
     }
 
-    long nextLong() {
+    public long nextLong() {
         state += GOLDEN;
         return mix(state);
     }
@@ -45,8 +54,26 @@ final class SplitMix64 {
         return nextLong() < 0 ? -1.0 : 1.0;
     }
 
-    /** Uniform integer in [0, bound) by rejection (no modulo bias). */
-    int nextInt(int bound) {
+    /**
+     * Uniform in [0, bound) without modulo bias: the top 63 bits of a word reduced by remainder,
+     * rejected when they fall in the incomplete last block (the driver's dataset subsample and
+     * bootstrap draw with this).
+     */
+    public int nextInt(int bound) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("bound = " + bound + ": must be > 0");
+        }
+        long bits;
+        long val;
+        do {
+            bits = nextLong() >>> 1;
+            val = bits % bound;
+        } while (bits - val + (bound - 1) < 0);
+        return (int) val;
+    }
+
+    /** Uniform integer in [0, bound) from unsigned 64-bit words by rejection, no modulo bias (the worker's streams). */
+    int nextIntUnsigned(int bound) {
         if (bound <= 0) {
             throw new IllegalArgumentException("bound = " + bound + " must be > 0");
         }

@@ -3,7 +3,7 @@ package org.sweep.worker;
 /**
  * What the training loop needs from a gradient kernel: the loss and gradient at the current weights, a
  * gradient step, and views of the last full-data evaluation. Two implementations: the fused ReLU /
- * square-loss / full-batch / first-layer kernel {@link GdKernel} (through {@link #fused}) and the general
+ * square-loss / full-batch / first-layer kernel {@link GdKernel} and the general
  * {@link GeneralKernel} for every other task.
  */
 interface StepKernel {
@@ -24,39 +24,4 @@ interface StepKernel {
 
     /** Preactivations Z (index i*m + r) of the last full-data evaluation. */
     double[] preactivations();
-
-    /** The fused kernel as a StepKernel. */
-    static StepKernel fused(GdKernel k) {
-        return new StepKernel() {
-            @Override
-            public double evaluate(double[] w, double[] grad) {
-                return k.evaluate(w, grad);
-            }
-
-            @Override
-            public double step(double[] w, double eta) {
-                return k.step(w, eta);
-            }
-
-            @Override
-            public double gradNormSq() {
-                return k.gradNormSq();
-            }
-
-            @Override
-            public double[] u() {
-                return k.u();
-            }
-
-            @Override
-            public double[] residual() {
-                return k.residual();
-            }
-
-            @Override
-            public double[] preactivations() {
-                return k.preactivations();
-            }
-        };
-    }
 }

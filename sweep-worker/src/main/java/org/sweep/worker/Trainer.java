@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * vectors, 4/3 n^3 (one reduction to tridiagonal form) for every values-only spectrum, lambda_min or
  * operator norm. The same model gives {@link #estimateFlops}.
  *
- * <p>Beyond Du et al. (issue 6): tasks other than relu / square / full batch / first layer run on
+ * <p>Beyond Du et al. (other losses, activations, mini-batches, both layers): tasks other than relu / square / full batch / first layer run on
  * {@link GeneralKernel} (the fused {@link GdKernel} keeps the default case); H_inf comes from {@link NtkInf}.
  * With the logistic loss, loss_pred and the square-loss theory statistics are null and the classification
  * statistics of {@link Loss#classification} are recorded. With mini-batch SGD (batch_size > 0) the steps between
@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  * {@link #spectraAt} (the trajectory row and its spectra), and the pure {@link #summarize}.
  */
 final class Trainer {
-    /** Divergence: loss not finite or above this multiple of L(0) (issue 2). */
+    /** Divergence: loss not finite or above this multiple of L(0) (the task then stops with status diverged). */
     static final double DIVERGENCE_FACTOR = 1e6;
     /** Relative slack of bound_holds, L(k) <= rate_theory^k L(0) (1 + BOUND_TOL): rounding in L(k) itself is
      *  about 1e-15 relative; 1e-9 leaves room for n-term sums without hiding any real violation. */
@@ -295,7 +295,7 @@ final class Trainer {
         }
         GdKernel fused = new GdKernel(n, d, m, p.x(), p.a(), p.y());
         kernelImplementation = fused.implementation();
-        return StepKernel.fused(fused);
+        return fused;
     }
 
     /** The single-network step loop: one kernel step per iteration, {@link #observe} after each. */

@@ -47,7 +47,7 @@ class DataGenTest {
         int[] counts = new int[3];
         int total = 30_000;
         for (int i = 0; i < total; i++) {
-            counts[r.nextInt(3)]++;
+            counts[r.nextIntUnsigned(3)]++;
         }
         for (int c : counts) {
             assertEquals(total / 3.0, c, 5 * Math.sqrt(total * (1 / 3.0) * (2 / 3.0)));

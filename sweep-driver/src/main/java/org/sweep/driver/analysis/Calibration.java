@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.sweep.driver.data.SplitMix64;
+import org.sweep.worker.SplitMix64;
 
 /**
  * Coverage and bias of {@link LevelSet} on simulated pass/fail data with a known answer.

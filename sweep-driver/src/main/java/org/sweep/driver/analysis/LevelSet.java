@@ -3,7 +3,7 @@ package org.sweep.driver.analysis;
 import java.util.Arrays;
 
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
-import org.sweep.driver.data.SplitMix64;
+import org.sweep.worker.SplitMix64;
 
 /**
  * The width threshold m*_delta and the exponent alpha, estimated from pass counts with a logistic

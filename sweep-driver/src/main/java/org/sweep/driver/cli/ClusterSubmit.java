@@ -184,7 +184,7 @@ public final class ClusterSubmit {
         s.add(file.toAbsolutePath().toString());
         Map<String, String> conf = new LinkedHashMap<>();
         Map<String, String> host = SparkSessions.hostSettings();
-        // The driver JVM starts in the cluster: its options (vector module, stack size, opens) go with the job.
+        // The driver JVM starts in the cluster: its stack size goes with the job (Spark adds its module options).
         String driverOpts = host.get("spark.driver.extraJavaOptions");
         conf.put("spark.driver.extraJavaOptions", SparkSessions.EXECUTOR_JAVA_OPTIONS
                 + (driverOpts == null ? "" : " " + driverOpts));

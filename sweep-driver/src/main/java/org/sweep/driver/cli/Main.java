@@ -283,21 +283,6 @@ public final class Main implements Callable<Integer> {
         return file;
     }
 
-    /** A byte count in B, KiB, MiB or GiB. */
-    static String bytes(long b) {
-        if (b < 1024) {
-            return b + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
     /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
     static void checkMaster(CommonOptions a) throws UsageException {
         try {

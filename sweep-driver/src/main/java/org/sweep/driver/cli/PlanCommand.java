@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.sweep.driver.plan.Estimates;
 import org.sweep.driver.plan.SweepPlan;
 import org.sweep.driver.plan.SweepPlanner;
 import org.sweep.driver.run.Progress;
@@ -50,8 +51,8 @@ final class PlanCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  estimated work: %.3g GFLOP = %s of one core at an assumed %.0f GFLOP/s;"
                 + " about %s on %d cores (local[*])%n", flops / 1e9, Progress.clock(coreSeconds),
                 Main.ASSUMED_GFLOPS_PER_CORE, Progress.clock(coreSeconds / cores), cores);
-        out.printf(Locale.ROOT, "  peak task memory: %s (memory per executor: %s)%n", Main.bytes(plan.peakBytes()),
-                Main.bytes(Main.executorMemoryBytes(common)));
+        out.printf(Locale.ROOT, "  peak task memory: %s (memory per executor: %s)%n", Estimates.human(plan.peakBytes()),
+                Estimates.human(Main.executorMemoryBytes(common)));
         out.println("  nothing was run; start it with: bin/sweep run " + file
                 + set.sets.stream().map(s -> " --set " + s).reduce("", String::concat));
         return Main.OK;

@@ -5,6 +5,7 @@ import org.sweep.driver.run.SweepRunner;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -14,8 +15,18 @@ public final class Reports {
     private Reports() {
     }
 
-    static String sqlString(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    /**
+     * A sweep name as a SQL string literal for the example commands printed to the user. Sweep names
+     * are letters, digits, '_', '.' and '-' (the planner refuses others), so quoting needs no escapes;
+     * the queries run here pass the name as a parameter instead.
+     */
+    static String shownLiteral(String sweep) {
+        return "'" + sweep + "'";
+    }
+
+    /** The named parameter {@code :sweep} of the queries below. */
+    private static Map<String, Object> sweepParam(String sweep) {
+        return Map.of("sweep", sweep);
     }
 
     /** Per width: tasks, median rate_empirical, fraction bound_holds, median max_dist_final of one sweep. */
@@ -23,23 +34,23 @@ public final class Reports {
         return spark.sql("SELECT width, count(*) AS tasks, round(median(rate_empirical), 6) AS median_rate_empirical,"
                 + " round(avg(CASE WHEN bound_holds THEN 1.0 WHEN NOT bound_holds THEN 0.0 END), 3) AS fraction_bound_holds,"
                 + " round(median(max_dist_final), 6) AS median_max_dist"
-                + " FROM runs WHERE sweep = " + sqlString(sweep) + " GROUP BY width ORDER BY width");
+                + " FROM runs WHERE sweep = :sweep GROUP BY width ORDER BY width", sweepParam(sweep));
     }
 
     /** ok / diverged / failed counts of one sweep, in that order. */
     public static long[] statusCounts(SparkSession spark, String sweep) {
         Row r = spark.sql("SELECT count_if(status = 'ok'), count_if(status = 'diverged'), count_if(status = 'failed')"
-                + " FROM runs WHERE sweep = " + sqlString(sweep)).first();
+                + " FROM runs WHERE sweep = :sweep", sweepParam(sweep)).first();
         return new long[] {r.getLong(0), r.getLong(1), r.getLong(2)};
     }
 
-    /** Prints the summary after a run; the views must be registered. */
     /**
      * lambda0 at or below this fraction of lambda_max(H_inf) is zero up to rounding: H_inf computed in
      * doubles has eigenvalue errors of order n * 1e-16 * lambda_max, far below 1e-12 for any n here.
      */
     static final double DEGENERATE_LAMBDA0 = 1e-12;
 
+    /** Prints the summary after a run; the views must be registered. */
     public static void printSummary(SparkSession spark, SweepRunner.Report report, ResultStore store, PrintStream out) {
         String sweep = report.sweep();
         out.printf("sweep %s: %d tasks planned, %d already stored, %d run in %d wave(s), %.1f s%n", sweep,
@@ -52,10 +63,10 @@ public final class Reports {
         if (c[1] + c[2] > 0) {
             out.printf("WARNING: %d task(s) diverged and %d failed; see: bin/sweep sql --out %s \"SELECT task_id,"
                     + " width, n, eta, status, message FROM runs WHERE sweep = %s AND status <> 'ok'\"%n",
-                    c[1], c[2], store.out(), sqlString(sweep));
+                    c[1], c[2], store.out(), shownLiteral(sweep));
         }
-        long degenerate = spark.sql("SELECT count(*) FROM runs WHERE sweep = " + sqlString(sweep)
-                + " AND lambda0 <= " + DEGENERATE_LAMBDA0 + " * lambda_max_inf").first().getLong(0);
+        long degenerate = spark.sql("SELECT count(*) FROM runs WHERE sweep = :sweep AND lambda0 <= :ratio * lambda_max_inf",
+                Map.of("sweep", sweep, "ratio", DEGENERATE_LAMBDA0)).first().getLong(0);
         if (degenerate > 0) {
             out.printf("WARNING: %d task(s) have lambda0 = lambda_min(H_inf) <= %.0e lambda_max(H_inf): duplicate or"
                     + " parallel inputs make H_inf singular, and the convergence guarantees of Du et al. do not"
@@ -63,7 +74,7 @@ public final class Reports {
         }
         out.println("results: " + store.out());
         out.printf("example: bin/sweep sql --out %s \"SELECT width, n, median(rate_empirical), avg(loss_final)"
-                + " FROM runs WHERE sweep = %s GROUP BY width, n ORDER BY width, n\"%n", store.out(), sqlString(sweep));
+                + " FROM runs WHERE sweep = %s GROUP BY width, n ORDER BY width, n\"%n", store.out(), shownLiteral(sweep));
     }
 
     /** Per sweep: stored tasks, planned total (last sweeps record), ok, diverged, failed. */

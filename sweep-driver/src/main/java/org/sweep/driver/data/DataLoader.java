@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.sweep.worker.Dataset;
+import org.sweep.worker.SplitMix64;
 
 /**
  * Loads supplied datasets for tasks with {@code data_kind = file}: reads an IDX, CSV or Parquet

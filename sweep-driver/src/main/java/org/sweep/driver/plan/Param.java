@@ -7,7 +7,6 @@ import org.sweep.worker.Activation;
 import org.sweep.worker.EtaMode;
 import org.sweep.worker.Keyed;
 import org.sweep.worker.Loss;
-import org.sweep.worker.TaskSpec;
 import org.sweep.worker.TrainLayers;
 
 /**
@@ -109,41 +108,9 @@ enum Param {
         return type == Type.INT || type == Type.LONG;
     }
 
-    /** This parameter's value in a spec. */
-    Object of(TaskSpec s) {
-        return switch (this) {
-            case WIDTH -> s.width();
-            case N -> s.n();
-            case D -> s.d();
-            case DATA_SEED -> s.dataSeed();
-            case LABELS -> s.labels();
-            case KAPPA -> s.kappa();
-            case SEED -> s.seed();
-            case ETA -> s.eta();
-            case ETA_MODE -> s.etaMode();
-            case STEPS -> s.steps();
-            case TARGET_LOSS_RATIO -> s.targetLossRatio();
-            case CHECKPOINTS -> s.checkpoints();
-            case SPECTRUM_CHECKPOINTS -> s.spectrumCheckpoints();
-            case LOSS -> s.loss();
-            case ACTIVATION -> s.activation();
-            case BATCH_SIZE -> s.batchSize();
-            case TRAIN_LAYERS -> s.trainLayers();
-        };
-    }
-
     static Param byGridKey(String key) {
         for (Param p : values()) {
             if (p.gridKey.equals(key)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    static Param byHome(Section section, String key) {
-        for (Param p : values()) {
-            if (p.section == section && p.sectionKey.equals(key)) {
                 return p;
             }
         }

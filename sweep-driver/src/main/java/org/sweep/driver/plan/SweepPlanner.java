@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,6 @@ import org.sweep.driver.plan.Yaml.YSeq;
 import org.sweep.worker.Activation;
 import org.sweep.worker.EtaMode;
 import org.sweep.worker.Loss;
-import org.sweep.worker.SweepWorker;
 import org.sweep.worker.TaskSpec;
 import org.sweep.worker.TrainLayers;
 
@@ -76,6 +76,8 @@ import org.sweep.worker.TrainLayers;
  * the order written (ranges in increasing order of their index). The order therefore does not depend
  * on the order of keys in the file. For the example above: 4 widths x 2 n x 4 seeds x 1 eta = 32 tasks,
  * (width 16, n 20, seed 0), (16, 20, 1), (16, 20, 2), (16, 20, 3), (16, 40, 0), ..., (1024, 40, 3).
+ * The expansion itself is {@link Grid}, a pure function of the axes; the planner builds and checks one
+ * spec per grid point, then adds task ids and the worker's cost estimates ({@link Estimates}).
  *
  * <h2>Overrides</h2>
  * {@code --set key=value}: key is a dotted path ({@code train.steps}, {@code grid.width},
@@ -83,7 +85,7 @@ import org.sweep.worker.TrainLayers;
  * ({@code 200}, {@code [16,64]}, {@code {from: 16, count: 3}}) and replaces the entry (creating
  * sections as needed). An empty value removes the entry ({@code --set grid.width=}), which is how a
  * grid axis is replaced by a section value: {@code --set grid.width= --set network.width=64}.
- * Overrides apply in order, before validation; errors in them name the override.
+ * Overrides apply in order, before validation ({@link Overrides}); errors in them name the override.
  *
  * <h2>Validation</h2>
  * Everything is checked before any task runs, and one problem is thrown as a {@link ConfigException}
@@ -105,7 +107,6 @@ public final class SweepPlanner {
     private static final List<String> TOP_KEYS = List.of("name", "description", "grid", "data", "network", "train");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final int NAME_MAX_LENGTH = 128;
-    private static final Pattern KEY_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
     /**
      * Reads, overrides, validates and expands a sweep file.
@@ -169,60 +170,9 @@ public final class SweepPlanner {
         }
         YMap root = Yaml.copy(fileRoot);
         for (String o : overrides) {
-            applyOverride(root, o);
+            Overrides.apply(root, o);
         }
         return new Builder(location, root, kinds).build(source, text, overrides, executorMemoryBytes);
-    }
-
-    /** Applies one {@code key=value} override to the tree (see the class comment). */
-    static void applyOverride(YMap root, String override) throws ConfigException {
-        String loc = "--set " + override;
-        Origin o = new Origin(loc, 0);
-        int eq = override.indexOf('=');
-        if (eq < 0) {
-            throw new ConfigException(loc, 0, "", "expected key=value, e.g. --set train.steps=200");
-        }
-        String key = override.substring(0, eq).trim();
-        if (!KEY_PATH.matcher(key).matches()) {
-            throw new ConfigException(loc, 0, key, "not a key; expected a dotted path such as train.steps or grid.width");
-        }
-        Optional<YNode> value;
-        try {
-            value = Yaml.parse(loc, override.substring(eq + 1), true);
-        } catch (ConfigException e) {
-            throw new ConfigException(loc, 0, key, e.problem());
-        }
-        boolean remove = value.isEmpty() || value.get() instanceof YScalar s && s.isNull();
-        String[] parts = key.split("\\.");
-        YMap cur = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            Entry e = cur.get(parts[i]);
-            String path = String.join(".", Arrays.copyOf(parts, i + 1));
-            if (e == null || e.value() instanceof YScalar s && s.isNull()) {
-                if (remove) {
-                    throw new ConfigException(loc, 0, key, "nothing to remove: the sweep has no " + key);
-                }
-                YMap m = new YMap(new LinkedHashMap<>(), o);
-                cur.entries().put(parts[i], new Entry(parts[i], e == null ? o : e.keyOrigin(), m));
-                cur = m;
-            } else if (e.value() instanceof YMap m) {
-                cur = m;
-            } else {
-                throw new ConfigException(loc, 0, key, path + " is " + e.value().describe()
-                        + ", not a mapping, so " + key + " cannot be set");
-            }
-        }
-        String last = parts[parts.length - 1];
-        if (remove) {
-            if (cur.entries().remove(last) == null) {
-                throw new ConfigException(loc, 0, key, "nothing to remove: the sweep has no " + key);
-            }
-            if (parts.length == 2 && parts[0].equals("grid") && cur.entries().isEmpty()) {
-                root.entries().remove("grid"); // removing the last axis leaves a single task, not an empty grid
-            }
-        } else {
-            cur.entries().put(last, new Entry(last, o, value.get()));
-        }
     }
 
     /** Validation and expansion of one parsed (and overridden) sweep. */
@@ -273,9 +223,12 @@ public final class SweepPlanner {
                 }
             }
             throwFirstProblem();
-            checkCount();
-            List<PlannedTask> tasks = expand(kind, dataset, executorMemoryBytes);
-            return new SweepPlan(name, source, text, overrides, tasks);
+            Grid<Value> points = points();
+            checkCount(points);
+            List<PlannedTask> tasks = estimate(specs(points, kind, dataset));
+            checkMemory(tasks, points, executorMemoryBytes);
+            checkDistinctIds(tasks);
+            return new SweepPlan(name, source, text, overrides, tasks, points.shape());
         }
 
         /** Throws the collected problem that comes first in the file (overrides and whole-file problems first). */
@@ -460,86 +413,103 @@ public final class SweepPlanner {
                     + "; give a parameter either in its section or under grid, not both");
         }
 
-        private void checkCount() throws ConfigException {
-            double count = 1;
-            StringBuilder shape = new StringBuilder();
+        /** The grid of the sweep: one axis per parameter, in {@link Param} order (first = slowest). */
+        private Grid<Value> points() {
+            List<String> names = new ArrayList<>();
+            List<List<Value>> values = new ArrayList<>();
             for (Param p : Param.values()) {
-                int size = axes.get(p).size();
-                count *= size;
-                if (grid != null && grid.get(p.gridKey) != null) {
-                    shape.append(shape.length() == 0 ? "" : " x ").append(size).append(' ').append(p.gridKey);
-                }
+                names.add(p.gridKey);
+                values.add(axes.get(p));
             }
-            if (count > MAX_TASKS) {
+            return new Grid<>(names, values);
+        }
+
+        private void checkCount(Grid<Value> points) throws ConfigException {
+            if (points.size() > MAX_TASKS) {
                 Entry g = root.get("grid");
                 throw new ConfigException(g.keyOrigin(), "grid", String.format(Locale.ROOT,
                         "expands to %.0f tasks (%s), more than the limit of %d; split the sweep into several files",
-                        count, shape, MAX_TASKS));
+                        points.size(), points.varyingAxes(), MAX_TASKS));
             }
         }
 
-        private List<PlannedTask> expand(Kind kind, String dataset, long executorMemoryBytes)
-                throws ConfigException {
-            Param[] params = Param.values();
-            int[] sizes = new int[params.length];
-            long total = 1;
-            for (int i = 0; i < params.length; i++) {
-                sizes[i] = axes.get(params[i]).size();
-                total *= sizes[i];
-            }
-            List<PlannedTask> tasks = new ArrayList<>((int) total);
-            long[] ids = new long[(int) total];
-            int[] idx = new int[params.length];
-            Value[] v = new Value[params.length];
-            long overLimit = 0;
-            // Estimates depend on few fields and sweeps repeat them across seeds etc.: compute each once.
-            Map<CostKey, Estimate> costs = new java.util.HashMap<>();
-            PlannedTask worst = null;
-            Value[] worstValues = null;
-            for (long t = 0; t < total; t++) {
-                for (int i = 0; i < params.length; i++) {
-                    v[i] = axes.get(params[i]).get(idx[i]);
-                }
+        /**
+         * One spec per grid point, in the grid's order, each checked on its own (relations between its
+         * parameters, the data kind's limits); a problem names the file line of the value at fault.
+         */
+        private List<TaskSpec> specs(Grid<Value> points, Kind kind, String dataset) throws ConfigException {
+            List<TaskSpec> specs = new ArrayList<>((int) points.size());
+            for (List<Value> v : points) {
                 TaskSpec spec = spec(kind, dataset, v);
                 DataKinds.Problem problem = kind.check(spec);
                 if (problem != null) {
-                    Value culprit = v[problem.param().ordinal()];
+                    Value culprit = v.get(problem.param().ordinal());
                     throw new ConfigException(culprit.origin(), culprit.key(), problem.text());
                 }
-                String id = TaskIds.taskId(spec);
+                specs.add(spec);
+            }
+            return specs;
+        }
+
+        /** The tasks of the specs: task ids and the worker's cost estimates (computed once per distinct cost key). */
+        private static List<PlannedTask> estimate(List<TaskSpec> specs) {
+            List<PlannedTask> tasks = new ArrayList<>(specs.size());
+            // Estimates depend on few fields and sweeps repeat them across seeds etc.: compute each once.
+            Map<CostKey, Estimate> costs = new HashMap<>();
+            for (TaskSpec spec : specs) {
                 Estimate cost = costs.computeIfAbsent(new CostKey(spec),
                         k -> new Estimate(Estimates.bytes(spec), Estimates.flops(spec)));
-                PlannedTask task = new PlannedTask(id, spec, cost.bytes(), cost.flops());
-                if (executorMemoryBytes > 0 && task.estimatedBytes() > executorMemoryBytes) {
+                tasks.add(new PlannedTask(TaskIds.taskId(spec), spec, cost.bytes(), cost.flops()));
+            }
+            return tasks;
+        }
+
+        /**
+         * Refuses a sweep with a task estimated above the executor memory ({@code <= 0} disables the
+         * check), naming the largest such task and blaming n or width, whichever drives its size.
+         */
+        private static void checkMemory(List<PlannedTask> tasks, Grid<Value> points, long executorMemoryBytes)
+                throws ConfigException {
+            if (executorMemoryBytes <= 0) {
+                return;
+            }
+            long overLimit = 0;
+            int worst = -1;
+            for (int t = 0; t < tasks.size(); t++) {
+                PlannedTask task = tasks.get(t);
+                if (task.estimatedBytes() > executorMemoryBytes) {
                     overLimit++;
-                    if (worst == null || task.estimatedBytes() > worst.estimatedBytes()
-                            || task.estimatedBytes() == worst.estimatedBytes()
-                            && Estimates.size(spec) > Estimates.size(worst.spec())) {
-                        worst = task;
-                        worstValues = v.clone();
+                    PlannedTask w = worst < 0 ? null : tasks.get(worst);
+                    if (w == null || task.estimatedBytes() > w.estimatedBytes()
+                            || task.estimatedBytes() == w.estimatedBytes()
+                            && Estimates.size(task.spec()) > Estimates.size(w.spec())) {
+                        worst = t;
                     }
-                }
-                ids[(int) t] = Long.parseUnsignedLong(id, 16);
-                tasks.add(task);
-                for (int i = params.length - 1; i >= 0; i--) { // odometer: last axis fastest
-                    if (++idx[i] < sizes[i]) {
-                        break;
-                    }
-                    idx[i] = 0;
                 }
             }
-            if (worst != null) {
-                TaskSpec s = worst.spec();
-                double widthTerms = (double) s.n() * s.width() + (double) s.width() * s.d();
-                double nTerms = 3.0 * s.n() * s.n();
-                Value blame = nTerms > widthTerms ? worstValues[Param.N.ordinal()] : worstValues[Param.WIDTH.ordinal()];
-                throw new ConfigException(blame.origin(), blame.key(), String.format(Locale.ROOT,
-                        "task width=%d n=%d d=%d needs %s, more than the executor memory of %s "
-                                + "(%d of %d tasks are too large)",
-                        s.width(), s.n(), s.d(), worst.estimatedBytes() == Long.MAX_VALUE
-                                ? "more than " + Estimates.human((long) Estimates.OVERFLOW_GUARD_BYTES)
-                                : "an estimated " + Estimates.human(worst.estimatedBytes()),
-                        Estimates.human(executorMemoryBytes), overLimit, total));
+            if (worst < 0) {
+                return;
+            }
+            PlannedTask w = tasks.get(worst);
+            TaskSpec s = w.spec();
+            List<Value> values = points.point(worst);
+            double widthTerms = (double) s.n() * s.width() + (double) s.width() * s.d();
+            double nTerms = 3.0 * s.n() * s.n();
+            Value blame = nTerms > widthTerms ? values.get(Param.N.ordinal()) : values.get(Param.WIDTH.ordinal());
+            throw new ConfigException(blame.origin(), blame.key(), String.format(Locale.ROOT,
+                    "task width=%d n=%d d=%d needs %s, more than the executor memory of %s "
+                            + "(%d of %d tasks are too large)",
+                    s.width(), s.n(), s.d(), w.estimatedBytes() == Long.MAX_VALUE
+                            ? "more than " + Estimates.human((long) Estimates.OVERFLOW_GUARD_BYTES)
+                            : "an estimated " + Estimates.human(w.estimatedBytes()),
+                    Estimates.human(executorMemoryBytes), overLimit, tasks.size()));
+        }
+
+        /** Distinct specs must have distinct 64-bit ids; a collision would merge two tasks' rows. */
+        private static void checkDistinctIds(List<PlannedTask> tasks) {
+            long[] ids = new long[tasks.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = Long.parseUnsignedLong(tasks.get(i).taskId(), 16);
             }
             Arrays.sort(ids);
             for (int i = 1; i < ids.length; i++) {
@@ -548,7 +518,6 @@ public final class SweepPlanner {
                             + Long.toHexString(ids[i]) + "; the id scheme needs more bits");
                 }
             }
-            return tasks;
         }
 
         /** The fields of a spec that the worker's cost estimates can depend on. */
@@ -564,12 +533,12 @@ public final class SweepPlanner {
         }
 
         /** Builds one spec after the checks that relate parameters of one task. */
-        private TaskSpec spec(Kind kind, String dataset, Value[] v) throws ConfigException {
-            Value width = v[Param.WIDTH.ordinal()];
-            Value n = v[Param.N.ordinal()];
-            Value checkpoints = v[Param.CHECKPOINTS.ordinal()];
-            Value spectrum = v[Param.SPECTRUM_CHECKPOINTS.ordinal()];
-            Value batch = v[Param.BATCH_SIZE.ordinal()];
+        private TaskSpec spec(Kind kind, String dataset, List<Value> v) throws ConfigException {
+            Value width = v.get(Param.WIDTH.ordinal());
+            Value n = v.get(Param.N.ordinal());
+            Value checkpoints = v.get(Param.CHECKPOINTS.ordinal());
+            Value spectrum = v.get(Param.SPECTRUM_CHECKPOINTS.ordinal());
+            Value batch = v.get(Param.BATCH_SIZE.ordinal());
             if ((Long) spectrum.value() > (Long) checkpoints.value()) {
                 throw new ConfigException(spectrum.origin(), spectrum.key(), spectrum.value()
                         + " is more than checkpoints = " + checkpoints.value() + " (" + source(checkpoints, spectrum)
@@ -579,8 +548,8 @@ public final class SweepPlanner {
                 throw new ConfigException(batch.origin(), batch.key(), batch.value() + " is more than n = "
                         + n.value() + " (" + source(n, batch) + "); use 0 for full batch");
             }
-            Value loss = v[Param.LOSS.ordinal()];
-            Value labels = v[Param.LABELS.ordinal()];
+            Value loss = v.get(Param.LOSS.ordinal());
+            Value labels = v.get(Param.LABELS.ordinal());
             if (Loss.parse((String) loss.value()) == Loss.LOGISTIC && "gaussian".equals(labels.value())) {
                 // The logistic loss needs labels +-1; for supplied data the worker checks the values themselves.
                 throw new ConfigException(loss.origin(), loss.key(), "logistic needs labels +-1, but labels = gaussian ("
@@ -588,26 +557,26 @@ public final class SweepPlanner {
             }
             try {
                 return new TaskSpec(
-                        intOf(width), intOf(n), intOf(v[Param.D.ordinal()]), kind.specKind(), dataset,
-                        (Long) v[Param.DATA_SEED.ordinal()].value(),
-                        (String) v[Param.LABELS.ordinal()].value(),
-                        (Double) v[Param.KAPPA.ordinal()].value(),
-                        (Long) v[Param.SEED.ordinal()].value(),
-                        (Double) v[Param.ETA.ordinal()].value(),
-                        EtaMode.parse((String) v[Param.ETA_MODE.ordinal()].value()),
-                        intOf(v[Param.STEPS.ordinal()]),
-                        (Double) v[Param.TARGET_LOSS_RATIO.ordinal()].value(),
+                        intOf(width), intOf(n), intOf(v.get(Param.D.ordinal())), kind.specKind(), dataset,
+                        (Long) v.get(Param.DATA_SEED.ordinal()).value(),
+                        (String) v.get(Param.LABELS.ordinal()).value(),
+                        (Double) v.get(Param.KAPPA.ordinal()).value(),
+                        (Long) v.get(Param.SEED.ordinal()).value(),
+                        (Double) v.get(Param.ETA.ordinal()).value(),
+                        EtaMode.parse((String) v.get(Param.ETA_MODE.ordinal()).value()),
+                        intOf(v.get(Param.STEPS.ordinal())),
+                        (Double) v.get(Param.TARGET_LOSS_RATIO.ordinal()).value(),
                         intOf(checkpoints), intOf(spectrum),
                         Loss.parse((String) loss.value()),
-                        Activation.parse((String) v[Param.ACTIVATION.ordinal()].value()),
+                        Activation.parse((String) v.get(Param.ACTIVATION.ordinal()).value()),
                         intOf(batch),
-                        TrainLayers.parse((String) v[Param.TRAIN_LAYERS.ordinal()].value()));
+                        TrainLayers.parse((String) v.get(Param.TRAIN_LAYERS.ordinal()).value()));
             } catch (IllegalArgumentException e) {
                 // The checks above and in Param should make this impossible; name the key anyway.
                 String msg = String.valueOf(e.getMessage());
                 int eq = msg.indexOf(" = ");
                 Param p = eq < 0 ? null : Param.byGridKey(msg.substring(0, eq));
-                Value culprit = p == null ? width : v[p.ordinal()];
+                Value culprit = p == null ? width : v.get(p.ordinal());
                 throw new ConfigException(culprit.origin(), p == null ? "" : culprit.key(), msg);
             }
         }
@@ -629,54 +598,6 @@ public final class SweepPlanner {
 
         private static int intOf(Value v) {
             return Math.toIntExact((Long) v.value());
-        }
-    }
-
-    /** Cost estimates of a task, from the worker. */
-    static final class Estimates {
-        private Estimates() {
-        }
-
-        /**
-         * Sizes whose memory is at least this many bytes are reported as {@link Long#MAX_VALUE}: the
-         * worker's estimate is computed in long arithmetic and would overflow near 2^63.
-         */
-        static final double OVERFLOW_GUARD_BYTES = 0x1p61;
-
-        /** The worker's peak-memory estimate; {@link Long#MAX_VALUE} for sizes where it cannot be represented. */
-        static long bytes(TaskSpec s) {
-            // size() is a lower bound of any estimate (the n x n kernel, the m x d weights, the n x m activations).
-            if (size(s) >= OVERFLOW_GUARD_BYTES) {
-                return Long.MAX_VALUE;
-            }
-            long b = SweepWorker.estimateBytes(s);
-            return b < 0 ? Long.MAX_VALUE : b;
-        }
-
-        static double flops(TaskSpec s) {
-            return SweepWorker.estimateFlops(s);
-        }
-
-        /** A size measure in floating point, 8 (n m + m d + n^2), to rank tasks whose estimate overflows. */
-        static double size(TaskSpec s) {
-            double n = s.n();
-            double m = s.width();
-            return 8 * (n * m + m * s.d() + n * n);
-        }
-
-        /** "512 bytes", "3.0 MiB", "9.6 GiB". */
-        static String human(long bytes) {
-            if (bytes < 1024) {
-                return bytes + " bytes";
-            }
-            String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-            double v = bytes;
-            int u = -1;
-            while (v >= 1024 && u < units.length - 1) {
-                v /= 1024;
-                u++;
-            }
-            return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
         }
     }
 }

@@ -16,17 +16,13 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
-    /** JVM options every executor needs: deep recursion headroom, the vector module, Spark's opens. */
-    public static final String EXECUTOR_JAVA_OPTIONS = "-Xss4m --add-modules=jdk.incubator.vector"
-            + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
-            + " --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED"
-            + " --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED"
-            + " --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED"
-            + " --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED"
-            + " --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-            + " --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED"
-            + " --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
-            + " -Dio.netty.tryReflectionSetAccessible=true";
+    /**
+     * JVM options executors get on top of Spark's own module options (Spark 4 adds its
+     * {@code --add-opens} list and {@code --add-modules=jdk.incubator.vector} to every executor):
+     * the stack size and the reflection setting of {@code bin/jvm.options}, the list every other
+     * JVM of the project is started with.
+     */
+    public static final String EXECUTOR_JAVA_OPTIONS = "-Xss4m -Djdk.reflect.useDirectMethodHandle=false";
 
     /** Where the host's own Spark settings come from, lowest precedence first (for messages). */
     public static final String PRECEDENCE = "project defaults < spark-defaults.conf < spark.* system properties"

@@ -259,7 +259,7 @@ public final class SweepRunner {
             }
             int files = 0;
             for (String table : Tables.WAVE_TABLES) {
-                files += store.moveStaged(waveId, table, sweep, false);
+                files += store.moveStaged(waveId, table, sweep);
                 hook.at("moved:" + table, waveId);
             }
             store.markCommitted(waveId, String.format(Locale.ROOT,

@@ -3,34 +3,28 @@ package org.sweep.driver.run;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.sweep.driver.data.DataLoader;
-import org.sweep.driver.data.DataSource;
-import org.sweep.worker.Dataset;
 import org.sweep.worker.SweepWorker;
 import org.sweep.worker.TaskResult;
 import org.sweep.worker.TaskSpec;
 
 /**
  * What an executor runs for one task. Serializable so Spark can ship it inside the task closure;
- * the production function is {@link #WORKER} (tests substitute synthetic ones).
+ * the production function is {@link #WORKER} for generated data, wrapped by
+ * {@link FileData#taskFunction} for tasks on file rows (which the driver loads once and
+ * broadcasts). Tests substitute synthetic functions.
  */
 @FunctionalInterface
 public interface TaskFunction extends Serializable {
     /**
-     * The numerical core: {@link SweepWorker#run(TaskSpec)} on generated data, or for
-     * {@code data_kind = file} {@link SweepWorker#run(TaskSpec, Dataset)} on the rows
-     * {@link DataLoader#load} selects from the file named by {@code spec.dataset()} (read on the
-     * executor, so the path must be visible there; loaded datasets are kept per JVM, see
-     * {@link Loaded}).
+     * The numerical core on generated data: {@link SweepWorker#run(TaskSpec)}, and for a pack
+     * {@link SweepWorker#runPack}, which shares the data-level work among the pack's tasks.
      */
     TaskFunction WORKER = new TaskFunction() {
         private static final long serialVersionUID = 1L;
 
         @Override
         public TaskResult apply(TaskSpec spec) {
-            return runWorker(spec);
+            return SweepWorker.run(spec);
         }
 
         @Override
@@ -57,38 +51,5 @@ public interface TaskFunction extends Serializable {
             out.add(apply(s));
         }
         return out;
-    }
-
-    private static TaskResult runWorker(TaskSpec spec) {
-        if (spec.dataKind().generated()) {
-            return SweepWorker.run(spec);
-        }
-        return SweepWorker.run(spec, Loaded.get(spec));
-    }
-
-    /** Datasets loaded in this JVM, by (dataset, data_seed, n); a few are kept so tasks that share one read it once. */
-    final class Loaded {
-        private static final int KEEP = 4;
-        private static final Map<String, Dataset> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Dataset> eldest) {
-                return size() > KEEP;
-            }
-        };
-
-        private Loaded() {
-        }
-
-        static Dataset get(TaskSpec spec) {
-            String key = spec.dataset() + "|" + spec.dataSeed() + "|" + spec.n();
-            synchronized (CACHE) {
-                Dataset d = CACHE.get(key);
-                if (d == null) {
-                    d = DataLoader.load(DataSource.parse(spec.dataset()), spec.dataSeed(), spec.n());
-                    CACHE.put(key, d);
-                }
-                return d;
-            }
-        }
     }
 }

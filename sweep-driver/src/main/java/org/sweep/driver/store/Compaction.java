@@ -91,7 +91,7 @@ public final class Compaction {
             }
             spark.read().schema(Tables.fileSchema(table)).parquet(paths.toArray(new String[0])).coalesce(1)
                     .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(table).toString());
-            store.moveStaged(c, table, sweep, false);
+            store.moveStaged(c, table, sweep);
         }
         store.markCommitted(c, "sweep=" + sweep + "\ncompaction of " + waves.size() + " waves\n"
                 + REPLACES + String.join(",", waves) + "\n");

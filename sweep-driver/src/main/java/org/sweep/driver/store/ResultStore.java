@@ -3,7 +3,6 @@ package org.sweep.driver.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,12 +194,11 @@ public final class ResultStore {
     /**
      * Moves the part files Spark wrote into {@code _staging/<wave>/<table>} into the table's
      * partition folder of {@code sweep}, named {@code part-<wave>-NNNNN.parquet}. Nothing is visible
-     * until {@link #markCommitted} runs. With {@code replace}, an existing file of the same name is
-     * replaced atomically (used for the single-row {@code sweeps} record).
+     * until {@link #markCommitted} runs.
      *
      * @return the number of files moved
      */
-    public int moveStaged(String waveId, String table, String sweep, boolean replace) throws IOException {
+    public int moveStaged(String waveId, String table, String sweep) throws IOException {
         Path src = stagingDir(waveId).resolve(table);
         Path dst = partitionDir(table, sweep);
         Files.createDirectories(dst);
@@ -216,11 +214,7 @@ public final class ResultStore {
         int i = 0;
         for (Path p : parts) {
             Path target = dst.resolve(String.format("part-%s-%05d.parquet", waveId, i++));
-            if (replace) {
-                move(p, target);
-            } else {
-                Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
-            }
+            Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
         }
         return parts.size();
     }
@@ -235,14 +229,6 @@ public final class ResultStore {
     /** Deletes the staging folder of a wave. */
     public void dropStaging(String waveId) throws IOException {
         deleteTree(stagingDir(waveId));
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     public static void deleteTree(Path root) throws IOException {

@@ -92,7 +92,7 @@ class SearchTest {
     static TaskResult fake(TaskSpec s) {
         TaskResult r = FakeWorker.run(s);
         double p = PassCurve.sigmoid(PassCurve.logit(0.9) + 3 * (Math.log(s.width()) - Math.log(4.0 * s.n() * s.n())));
-        org.sweep.driver.data.SplitMix64 rng = new org.sweep.driver.data.SplitMix64(s.seed() * 1_000_003L + s.width() * 31L + s.n());
+        org.sweep.worker.SplitMix64 rng = new org.sweep.worker.SplitMix64(s.seed() * 1_000_003L + s.width() * 31L + s.n());
         boolean pass = LevelSet.uniform(rng) < p;
         return new TaskResult(r.spec(), r.status(), r.message(), r.etaValue(), r.etaFactor(), withBound(r.summary(), pass),
                 r.trajectory(), r.spectra(), r.cost());

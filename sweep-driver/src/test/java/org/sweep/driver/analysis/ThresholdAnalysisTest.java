@@ -221,7 +221,7 @@ class ThresholdAnalysisTest {
         store.init();
         String wave = store.newWaveId();
         table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
-        store.moveStaged(wave, Tables.RUNS, "cli", false);
+        store.moveStaged(wave, Tables.RUNS, "cli");
         // trajectories whose one checkpoint puts the residual 0.05 (pass) or 0.3 (fail) of ||u(0) - y|| = 1 off the
         // prediction: kernel_dev_init is derived from them and loss0 = 1/2
         List<Row> traj = new ArrayList<>();
@@ -235,7 +235,7 @@ class ThresholdAnalysisTest {
                 .add("loss", DataTypes.DoubleType).add("loss_pred", DataTypes.DoubleType);
         spark.createDataFrame(traj, trajSchema).coalesce(1).write()
                 .parquet(store.stagingDir(wave).resolve(Tables.TRAJECTORIES).toString());
-        store.moveStaged(wave, Tables.TRAJECTORIES, "cli", false);
+        store.moveStaged(wave, Tables.TRAJECTORIES, "cli");
         store.markCommitted(wave, "synthetic runs");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.BOUND_HOLDS, 0.1, 0.1, 200, 3, 0.95,

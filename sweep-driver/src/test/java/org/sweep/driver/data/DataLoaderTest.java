@@ -23,6 +23,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sweep.worker.Dataset;
+import org.sweep.worker.SplitMix64;
 
 class DataLoaderTest {
     /** Normalization is x / sqrt(sum x^2): a few roundings per row, far below this. */

@@ -10,7 +10,7 @@ import org.sweep.worker.Loss;
 import org.sweep.worker.TaskSpec;
 import org.sweep.worker.TrainLayers;
 
-/** Sweep files with the extension parameters of issue 6 (loss, activation, batch size, trained layers). */
+/** Sweep files with the parameters beyond Du et al. (loss, activation, batch size, trained layers). */
 class ExtensionConfigTest {
 
     @Test

@@ -476,10 +476,10 @@ class ValidationTest {
 
     @Test
     void byteCountsForMessages() {
-        assertEquals("512 bytes", SweepPlanner.Estimates.human(512));
-        assertEquals("1.0 KiB", SweepPlanner.Estimates.human(1024));
-        assertEquals("1.5 MiB", SweepPlanner.Estimates.human(3L << 19));
-        assertEquals("9.6 GiB", SweepPlanner.Estimates.human(10_255_687_680L));
+        assertEquals("512 bytes", Estimates.human(512));
+        assertEquals("1.0 KiB", Estimates.human(1024));
+        assertEquals("1.5 MiB", Estimates.human(3L << 19));
+        assertEquals("9.6 GiB", Estimates.human(10_255_687_680L));
     }
 
     @Test
@@ -498,11 +498,11 @@ class ValidationTest {
                 () -> SweepPlanner.plan("s.yaml", text, List.of(), 1L << 30));
         // The largest task is width 4096, n 20000: about 8 (n m + m d + 3 n^2) = 1.03e10 bytes, where
         // the 3 n^2 term dominates, so n is blamed. Its exact figure is the worker's estimate.
-        long bytes = SweepPlanner.Estimates.bytes(new TaskSpec(4096, 20000, 10, DataKind.SPHERE, "", 0, "gaussian", 1.0, 0,
+        long bytes = Estimates.bytes(new TaskSpec(4096, 20000, 10, DataKind.SPHERE, "", 0, "gaussian", 1.0, 0,
                 0.5, EtaMode.STABILITY, 100, 1e-6, 30, 6, Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST));
         assertTrue(bytes > 8.0 * 3 * 20000 * 20000 && bytes < 2 * 8.0 * (20000.0 * 4096 + 3.0 * 20000 * 20000));
         assertEquals("s.yaml:4: grid.n: task width=4096 n=20000 d=10 needs an estimated "
-                + SweepPlanner.Estimates.human(bytes) + ", more than the executor memory of 1.0 GiB "
+                + Estimates.human(bytes) + ", more than the executor memory of 1.0 GiB "
                 + "(2 of 4 tasks are too large)", e.getMessage());
         assertEquals("grid.n", e.key());
         assertEquals(4, e.line());

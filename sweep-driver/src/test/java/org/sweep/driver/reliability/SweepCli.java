@@ -1,7 +1,6 @@
 package org.sweep.driver.reliability;
 
 import org.sweep.driver.cli.Main;
-import org.sweep.driver.run.SparkSessions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +29,8 @@ final class SweepCli {
     static List<String> command(Path appJar, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // the JVM options bin/sweep passes: the same list the executors get
-        cmd.addAll(List.of(org.sweep.driver.run.SparkSessions.EXECUTOR_JAVA_OPTIONS.split(" ")));
+        // the JVM options bin/sweep passes: its argument file (the path comes from the surefire configuration)
+        cmd.add("@" + System.getProperty("sweep.jvm.options", "bin/jvm.options"));
         if (appJar != null) {
             cmd.add("-Dsweep.app.jar=" + appJar);
         }
