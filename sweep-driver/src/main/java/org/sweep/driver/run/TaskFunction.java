@@ -29,6 +29,11 @@ public interface TaskFunction extends Serializable {
 
         @Override
         public List<TaskResult> applyPack(List<TaskSpec> specs) {
+            for (TaskSpec s : specs) {
+                if (!s.dataKind().generated()) {
+                    return TaskFunction.super.applyPack(specs);
+                }
+            }
             return SweepWorker.runPack(specs);
         }
     };
