@@ -1,8 +1,6 @@
 package org.sweep.driver.analysis;
 
 import static org.apache.spark.sql.functions.coalesce;
-import org.sweep.worker.SplitMix64;
-
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
