@@ -99,7 +99,7 @@ public final class Analyze {
                     case "--criterion" -> criterion = Criterion.parse(value);
                     case "--delta" -> delta = number(key, value);
                     case "--tolerance" -> tolerance = number(key, value);
-                    case "--bootstrap" -> bootstrap = (int) integer(key, value);
+                    case "--bootstrap" -> bootstrap = bootstrap(key, value);
                     case "--seed" -> seed = integer(key, value);
                     case "--level" -> level = number(key, value);
                     case "--replicates" -> replicates = Arrays.stream(value.split(",")).map(String::trim)
@@ -166,6 +166,20 @@ public final class Analyze {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " " + v + ": not a number");
         }
+    }
+
+    /**
+     * Most bootstrap resamples: far more than a percentile interval needs (its Monte Carlo error
+     * shrinks like 1/sqrt(B); 1000 is the default), few enough that the resample table fits memory.
+     */
+    public static final int MAX_BOOTSTRAP = 100_000;
+
+    private static int bootstrap(String key, String v) {
+        long b = integer(key, v);
+        if (b > MAX_BOOTSTRAP) {
+            throw new IllegalArgumentException(key + " " + v + ": at most " + MAX_BOOTSTRAP + " resamples");
+        }
+        return (int) Math.max(b, -1);
     }
 
     private static long integer(String key, String v) {

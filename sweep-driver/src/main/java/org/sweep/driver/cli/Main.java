@@ -239,7 +239,10 @@ public final class Main {
             err.println("sweep: " + e.getMessage());
             return LOCKED;
         } catch (Exception e) {
-            err.println("sweep: " + a.command + " failed: " + e);
+            if (org.sweep.driver.run.Interruption.shuttingDown()) {
+                return FAILED; // the interrupt handler said what happened
+            }
+            err.println("sweep: " + a.command + " failed: " + Failures.describe(e));
             if (Boolean.getBoolean("sweep.debug")) {
                 e.printStackTrace(err);
             }
@@ -304,8 +307,12 @@ public final class Main {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
-    /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
+    /** Fails fast (exit code 2, nothing written) on a malformed or unreachable master, or a UI on all interfaces. */
     static void checkMaster(Args a) throws UsageException {
+        String uiProblem = SparkSessions.uiProblem(a.ui, a.conf, System.getenv("SPARK_LOCAL_IP"));
+        if (uiProblem != null) {
+            throw new UsageException(uiProblem);
+        }
         try {
             MasterCheck.check(a.master);
         } catch (IllegalArgumentException | MasterCheck.UnreachableException e) {
@@ -315,10 +322,6 @@ public final class Main {
 
     static SparkSession session(Args a, String appName) throws UsageException {
         checkMaster(a);
-        if (a.ui && !"127.0.0.1".equals(System.getenv("SPARK_LOCAL_IP"))) {
-            throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
-                    + " so that the UI listens on loopback only");
-        }
         Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
         if (a.master.startsWith("spark://") && appJar == null) {
             throw new UsageException("--master " + a.master + " needs the application jar sweep-driver-app.jar"
@@ -356,7 +359,9 @@ public final class Main {
             SparkSession spark = session(a, "sweep run " + plan.name());
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
             SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err, Progress.stderrIsTerminal());
+            org.sweep.driver.run.Interruption stop = org.sweep.driver.run.Interruption.install(runner::storedTasks, err);
             SweepRunner.Report report = runner.run(plan);
+            stop.finish();
             store.registerViews(spark);
             Reports.printSummary(spark, report, store, out);
             return OK;
@@ -383,16 +388,20 @@ public final class Main {
 
     static int sql(Args a, PrintStream out, PrintStream err) throws Exception {
         ResultStore store = new ResultStore(existingOut(a));
-        SparkSession spark = session(a, "sweep sql");
         String text = a.positional.get(0);
         try {
+            SqlGuard.checkConf(a.conf);
+            SparkSession spark = SqlGuard.readOnlySession(session(a, "sweep sql"));
+            store.registerViews(spark);
+            AnalysisTables.registerViews(spark, store.out());
             SqlGuard.check(spark, text);
+            return printQuery(spark.sql(text), a, out);
         } catch (SqlGuard.RefusedException e) {
             throw new UsageException(e.getMessage());
         }
-        store.registerViews(spark);
-        AnalysisTables.registerViews(spark, store.out());
-        Dataset<Row> df = spark.sql(text);
+    }
+
+    private static int printQuery(Dataset<Row> df, Args a, PrintStream out) {
         switch (a.format) {
             case "csv" -> TextOutput.csv(df.schema(), df.toLocalIterator(), out);
             case "json" -> TextOutput.json(df.toLocalIterator(), out);
