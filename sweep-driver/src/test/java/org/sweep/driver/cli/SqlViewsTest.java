@@ -168,7 +168,7 @@ class SqlViewsTest {
         Result r = sweep("sql", "--out", out.toString(), sql);
         assertEquals(Main.USAGE, r.code(), sql + " -> " + r.out() + r.err());
         assertTrue(r.err().startsWith("sweep: "), r.err());
-        assertEquals(2, r.err().lines().count(), "one line and the usage hint: " + r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
         assertEquals("", r.out());
         assertThrows(SqlGuard.RefusedException.class, () -> SqlGuard.check(guarded(), sql));
         assertTrue(Files.notExists(Path.of("/tmp/sweep-x")));
@@ -300,6 +300,7 @@ class SqlViewsTest {
     void filesByPathAndSyntaxErrorsAreRejected() throws Exception {
         Result r = sweep("sql", "--out", out.toString(), "SELECT * FROM parquet.`" + out.resolve("runs") + "`");
         assertEquals(Main.USAGE, r.code(), "reading files by path is refused: " + r.out());
+        assertEquals(1, r.err().lines().count(), "one line, no plan: " + r.err());
         Result bad = sweep("sql", "--out", out.toString(), "SELEC 1");
         assertEquals(Main.USAGE, bad.code());
         assertTrue(bad.err().contains("syntax error"), bad.err());
