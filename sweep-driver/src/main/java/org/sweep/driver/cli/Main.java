@@ -315,8 +315,8 @@ public final class Main implements Callable<Integer> {
 
     static SparkSession session(CommonOptions a, String appName) throws UsageException {
         checkMaster(a);
-        Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
-        if (a.master.startsWith("spark://") && appJar == null) {
+        Path appJar = SparkSessions.needsAppJar(a.master) ? SparkSessions.findAppJar() : null;
+        if (appJar == null && SparkSessions.needsAppJar(a.master) && !a.master.startsWith("local-cluster[")) {
             throw new UsageException("--master " + a.master + " needs the application jar sweep-driver-app.jar"
                     + " (built by mvn package; bin/sweep builds it)");
         }
