@@ -516,8 +516,8 @@ class ValidationTest {
         assertEquals("s.yaml:4: grid.eta: range has more than 1e308 values, more than the limit of " + SweepPlanner.MAX_TASKS
                 + " tasks per sweep", message(sweep(W, "  eta: {from: -1e308, to: 1e308, step: 1e-300}", DATA, NET,
                 TRAIN)));
-        // ln 2 / ln(1 + 2^-52) = 3.1e15 factors between 1 and 2.
-        assertEquals("s.yaml:4: grid.eta: range has 3121515337403974 values, more than the limit of "
+        // floor(ln 2 / ln(1.0000000000000002)) + 1 = 3.12e15 values between 1 and 2 (ln evaluated in doubles).
+        assertEquals("s.yaml:4: grid.eta: range has 3121657384082681 values, more than the limit of "
                 + SweepPlanner.MAX_TASKS + " tasks per sweep",
                 message(sweep(W, "  eta: {from: 1, to: 2, factor: 1.0000000000000002}", DATA, NET, TRAIN)));
     }
