@@ -16,6 +16,9 @@ import java.util.List;
  */
 public record ThresholdOptions(String sweep, Criterion criterion, double delta, double tolerance, int bootstrap,
                                long seed, double level, List<String> replicates) {
+    /** Most bootstrap draws accepted: bounds the memory and time of one analysis up front. */
+    public static final int MAX_BOOTSTRAP = 100_000;
+
     public static final double DEFAULT_DELTA = 0.1;
     /** kernel_dev_init is a deviation relative to the initial residual: 10% is "close to the kernel regime". */
     public static final double DEFAULT_TOLERANCE = 0.1;
@@ -34,6 +37,9 @@ public record ThresholdOptions(String sweep, Criterion criterion, double delta, 
         }
         if (bootstrap < 0) {
             throw new IllegalArgumentException("--bootstrap " + bootstrap + ": must be >= 0");
+        }
+        if (bootstrap > MAX_BOOTSTRAP) {
+            throw new IllegalArgumentException("--bootstrap " + bootstrap + ": at most " + MAX_BOOTSTRAP + " resamples");
         }
         if (!(level > 0 && level < 1)) {
             throw new IllegalArgumentException("--level " + level + ": must be in (0, 1)");

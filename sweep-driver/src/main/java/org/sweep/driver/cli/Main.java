@@ -230,7 +230,10 @@ public final class Main implements Callable<Integer> {
             err.println("sweep: " + e.getMessage());
             return LOCKED;
         }
-        err.println("sweep: " + c.getCommandName() + " failed: " + e);
+        if (org.sweep.driver.run.Interruption.shuttingDown()) {
+            return FAILED; // the interrupt handler said what happened
+        }
+        err.println("sweep: " + c.getCommandName() + " failed: " + Failures.describe(e));
         if (Boolean.getBoolean("sweep.debug")) {
             e.printStackTrace(err);
         }
@@ -283,8 +286,12 @@ public final class Main implements Callable<Integer> {
         return file;
     }
 
-    /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
+    /** Fails fast (exit code 2, nothing written) on a malformed or unreachable master, or a UI on all interfaces. */
     static void checkMaster(CommonOptions a) throws UsageException {
+        String uiProblem = SparkSessions.uiProblem(a.ui, a.conf, System.getenv("SPARK_LOCAL_IP"));
+        if (uiProblem != null) {
+            throw new UsageException(uiProblem);
+        }
         try {
             MasterCheck.check(a.master);
         } catch (IllegalArgumentException | MasterCheck.UnreachableException e) {
@@ -294,10 +301,6 @@ public final class Main implements Callable<Integer> {
 
     static SparkSession session(CommonOptions a, String appName) throws UsageException {
         checkMaster(a);
-        if (a.ui && !"127.0.0.1".equals(System.getenv("SPARK_LOCAL_IP"))) {
-            throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
-                    + " so that the UI listens on loopback only");
-        }
         Path appJar = SparkSessions.needsAppJar(a.master) ? SparkSessions.findAppJar() : null;
         if (appJar == null && SparkSessions.needsAppJar(a.master) && !a.master.startsWith("local-cluster[")) {
             throw new UsageException("--master " + a.master + " needs the application jar sweep-driver-app.jar"

@@ -63,12 +63,65 @@ public final class MasterCheck {
         return out;
     }
 
+    private static final java.util.regex.Pattern LOCAL_N = java.util.regex.Pattern.compile(
+            "local\\[([0-9]+|\\*)(,([0-9]+))?\\]");
+    private static final java.util.regex.Pattern LOCAL_CLUSTER = java.util.regex.Pattern.compile(
+            "local-cluster\\[\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*,\\s*([0-9]+)\\s*\\]");
+
+    /**
+     * Checks the form of a master URL as Spark's SparkContext would, before anything starts: local,
+     * local[N] / local[*] (N &gt;= 1, optionally ",F" failures), local-cluster[N,C,MB], spark://..., or a
+     * URL that a cluster manager on the classpath accepts (yarn, k8s:// when their modules are there).
+     *
+     * @throws IllegalArgumentException naming the URL and what is wrong
+     */
+    public static void validate(String master) {
+        if (master == null || master.isBlank()) {
+            throw new IllegalArgumentException("--master is empty");
+        }
+        if (master.equals("local") || master.toLowerCase(Locale.ROOT).startsWith("spark://")) {
+            return;
+        }
+        java.util.regex.Matcher m = LOCAL_N.matcher(master);
+        if (m.matches()) {
+            if (!m.group(1).equals("*") && !positive(m.group(1))) {
+                throw new IllegalArgumentException("--master " + master + ": needs at least 1 thread (local[1], local[*])");
+            }
+            if (m.group(3) != null && !positive(m.group(3))) {
+                throw new IllegalArgumentException("--master " + master + ": the number of task failures allowed must"
+                        + " be at least 1");
+            }
+            return;
+        }
+        m = LOCAL_CLUSTER.matcher(master);
+        if (m.matches()) {
+            if (!positive(m.group(1)) || !positive(m.group(2)) || !positive(m.group(3))) {
+                throw new IllegalArgumentException("--master " + master + ": local-cluster[WORKERS,CORES,MB] needs"
+                        + " numbers of at least 1");
+            }
+            return;
+        }
+        for (org.apache.spark.scheduler.ExternalClusterManager cm
+                : java.util.ServiceLoader.load(org.apache.spark.scheduler.ExternalClusterManager.class)) {
+            if (cm.canCreate(master)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("--master " + master + ": unknown master URL; expected local, local[N],"
+                + " local[*], local-cluster[WORKERS,CORES,MB] or spark://HOST:PORT");
+    }
+
+    private static boolean positive(String digits) {
+        return digits.length() <= 9 && Integer.parseInt(digits) >= 1;
+    }
+
     /**
      * Connects to every master of a spark:// URL; succeeds when at least one accepts a connection.
      *
      * @throws UnreachableException naming the URL and why each master failed
      */
     public static void check(String master) throws UnreachableException {
+        validate(master);
         List<InetSocketAddress> masters = standaloneMasters(master);
         if (masters.isEmpty()) {
             return;

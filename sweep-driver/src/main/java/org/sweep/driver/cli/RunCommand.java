@@ -86,7 +86,10 @@ final class RunCommand implements Callable<Integer> {
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
             SweepRunner runner = new SweepRunner(spark, store, fn, common.master, io.err(), Progress.stderrIsTerminal())
                     .withPacking(!noPack, Math.max(plan.peakBytes(), SweepRunner.DEFAULT_PACK_MEMORY_BYTES));
+            org.sweep.driver.run.Interruption stop = org.sweep.driver.run.Interruption.install(runner::storedTasks,
+                    io.err());
             SweepRunner.Report report = runner.run(plan);
+            stop.finish();
             store.registerViews(spark);
             Reports.printSummary(spark, report, store, io.out());
             return Main.OK;

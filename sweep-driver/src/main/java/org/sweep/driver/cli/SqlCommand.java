@@ -59,8 +59,13 @@ final class SqlCommand implements Callable<Integer> {
                     + statements.size() + " arguments (or none, to read statements from stdin)");
         }
         ResultStore store = new ResultStore(Main.existingOut(common));
+        try {
+            SqlGuard.checkConf(common.conf);
+        } catch (SqlGuard.RefusedException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
         if (statements.size() == 1) {
-            SparkSession spark = Main.session(common, "sweep sql");
+            SparkSession spark = SqlGuard.readOnlySession(Main.session(common, "sweep sql"));
             String text = statements.get(0);
             answer(spark, store, text, false);
             return Main.OK;
@@ -81,7 +86,7 @@ final class SqlCommand implements Callable<Integer> {
         String text;
         while ((text = input.next()) != null) {
             if (spark == null) {
-                spark = Main.session(common, "sweep sql");
+                spark = SqlGuard.readOnlySession(Main.session(common, "sweep sql"));
             }
             try {
                 answer(spark, store, text, true);
@@ -104,17 +109,21 @@ final class SqlCommand implements Callable<Integer> {
 
     private boolean viewsRegistered;
 
-    /** Checks one statement with the guard, runs it and prints its answer; SQL errors as usage errors. */
+    /**
+     * Checks one statement with the guard (in the read-only session, where the views must be
+     * registered first: the guard analyses the statement), runs it and prints its answer; SQL
+     * errors as usage errors.
+     */
     private void answer(SparkSession spark, ResultStore store, String text, boolean keepGoing) throws Exception {
-        try {
-            SqlGuard.check(spark, text);
-        } catch (SqlGuard.RefusedException e) {
-            throw new Main.UsageException(e.getMessage());
-        }
         if (!viewsRegistered) {
             store.registerViews(spark);
             AnalysisTables.registerViews(spark, store.out());
             viewsRegistered = true;
+        }
+        try {
+            SqlGuard.check(spark, text);
+        } catch (SqlGuard.RefusedException e) {
+            throw new Main.UsageException(e.getMessage());
         }
         try {
             print(spark.sql(text), format, io.out());

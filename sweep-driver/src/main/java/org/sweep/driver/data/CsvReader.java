@@ -77,7 +77,7 @@ final class CsvReader {
                     String f = fields.get(k).trim();
                     double v;
                     try {
-                        v = Double.parseDouble(f);
+                        v = number(f);
                     } catch (NumberFormatException e) {
                         throw new DataException(where + ": column '" + header.get(k).trim() + "': '" + f + "' is not a number");
                     }
@@ -95,6 +95,26 @@ final class CsvReader {
             throw new DataException(file + ": cannot read CSV file: " + e.getMessage(), e);
         }
         out.finish();
+    }
+
+    /**
+     * Plain decimal numbers ({@code 1}, {@code -2.5}, {@code .5}, {@code 1e-3}) and the words NaN and
+     * Infinity (refused later as not finite, with their own message).
+     */
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile(
+            "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?(NaN|Infinity)");
+
+    /**
+     * Reads a number of a data file. Stricter than {@link Double#parseDouble}, which also takes Java
+     * source forms ({@code 1d}, {@code 2f}, hexadecimal {@code 0x1p3}) that no data file means as numbers.
+     *
+     * @throws NumberFormatException when {@code text} is not a plain decimal number
+     */
+    static double number(String text) {
+        if (!NUMBER.matcher(text).matches()) {
+            throw new NumberFormatException(text);
+        }
+        return Double.parseDouble(text);
     }
 
     /** Splits one line into fields (RFC 4180 quoting). */

@@ -176,7 +176,7 @@ public record DataSource(DataFormat format, String path, String labelsPath, Stri
             return true;
         }
         try {
-            return Double.parseDouble(cls.trim()) == Double.parseDouble(label.trim());
+            return CsvReader.number(cls.trim()) == CsvReader.number(label.trim());
         } catch (NumberFormatException e) {
             return false;
         }

@@ -47,13 +47,17 @@ final class RowCollector {
         if (src.classes().isEmpty()) {
             double v;
             try {
-                v = Double.parseDouble(labelKey.trim());
+                v = CsvReader.number(labelKey.trim());
             } catch (NumberFormatException e) {
                 throw new DataException(where + ": label '" + labelKey + "' is not a number (without a "
                         + "classes filter labels are used as numeric targets)");
             }
             if (!Double.isFinite(v)) {
                 throw new DataException(where + ": label " + labelKey + " is not finite");
+            }
+            if (Math.abs(v) > MAX_ABS_LABEL) {
+                throw new DataException(where + ": label " + labelKey.trim() + " is too large; |label| must be at most "
+                        + MAX_ABS_LABEL + " so that the squared loss stays finite");
             }
             return v;
         }
@@ -83,7 +87,17 @@ final class RowCollector {
         }
     }
 
-    /** Finite and not all zero, else a {@link DataException} naming the row. */
+    /**
+     * Largest |label| of numeric targets: the squared loss sums (y - u)^2 / 2 over up to millions of
+     * rows, which must stay far from the double range (about 1.8e308).
+     */
+    static final double MAX_ABS_LABEL = 1e100;
+
+    /**
+     * Finite, not all zero, and with a finite sum of squares (features are normalized to unit norm;
+     * {@code 1e200, 1e200} would overflow to infinity and normalize to zeros), else a
+     * {@link DataException} naming the row.
+     */
     static void checkFeatures(double[] features, String where) {
         double sq = 0;
         for (int k = 0; k < features.length; k++) {
@@ -92,6 +106,10 @@ final class RowCollector {
                 throw new DataException(where + ": feature " + k + " is " + v + " (features must be finite)");
             }
             sq += v * v;
+        }
+        if (!Double.isFinite(sq)) {
+            throw new DataException(where + ": the sum of squares of the features overflows a double (a feature of"
+                    + " magnitude above about 1e154); features are normalized to unit norm, scale the row down");
         }
         if (sq == 0) {
             throw new DataException(where + ": all features are zero; a zero vector cannot be normalized to unit norm");

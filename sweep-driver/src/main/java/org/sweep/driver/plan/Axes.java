@@ -197,8 +197,10 @@ final class Axes {
                             + " to " + TaskIds.formatDouble(b) + " with factor " + TaskIds.formatDouble(f)
                             + " only grows");
                 }
-                k = (long) Math.floor(Math.log(b / a) / Math.log(f) + END_TOLERANCE) + 1;
-                tooMany(k, maxValues, o, key);
+                // In doubles first: a factor just above 1 gives more steps than a long holds.
+                double steps = Math.floor(Math.log(b / a) / Math.log(f) + END_TOLERANCE);
+                tooMany(steps + 1, maxValues, o, key);
+                k = (long) steps + 1;
                 for (long i = 0; i < k + 1; i++) {
                     double v = snap(a * Math.pow(f, i));
                     if (v > b * (1 + END_TOLERANCE)) {
@@ -230,8 +232,10 @@ final class Axes {
                         + " to " + TaskIds.formatDouble(b) + " with step " + TaskIds.formatDouble(s)
                         + (s > 0 ? " (count down with a negative step)" : ""));
             }
-            k = (long) Math.floor((b - a) / s + END_TOLERANCE) + 1;
-            tooMany(k, maxValues, o, key);
+            // In doubles first: a tiny step gives more steps than a long holds (1e300 would wrap).
+            double steps = Math.floor((b - a) / s + END_TOLERANCE);
+            tooMany(steps + 1, maxValues, o, key);
+            k = (long) steps + 1;
         }
         for (long i = 0; i < k; i++) {
             double v = snap(a + i * s);
@@ -243,9 +247,11 @@ final class Axes {
         return out;
     }
 
-    private static void tooMany(long k, long maxValues, Origin o, String key) throws ConfigException {
-        if (k > maxValues) {
-            throw new ConfigException(o, key, "range has " + k + " values, more than the limit of "
+    private static void tooMany(double k, long maxValues, Origin o, String key) throws ConfigException {
+        if (!(k <= maxValues)) {
+            String count = k < 1e18 ? Long.toString((long) k)
+                    : Double.isInfinite(k) ? "more than 1e308" : String.format(java.util.Locale.ROOT, "%.3g", k);
+            throw new ConfigException(o, key, "range has " + count + " values, more than the limit of "
                     + maxValues + " tasks per sweep");
         }
     }

@@ -102,7 +102,7 @@ public final class SweepPlanner {
     }
 
     /** Largest number of tasks one sweep may expand to. */
-    public static final long MAX_TASKS = 10_000_000L;
+    public static final long MAX_TASKS = 1_000_000L;
 
     private static final List<String> TOP_KEYS = List.of("name", "description", "grid", "data", "network", "train");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");

@@ -32,6 +32,13 @@ final class Yaml {
     /** Deepest nesting accepted; sweep files need 3 levels (grid / axis / range). */
     private static final int MAX_DEPTH = 32;
 
+    /**
+     * Most nodes a document may expand to, aliases counted at every use. Sweep files have tens to
+     * hundreds; a few levels of aliases to aliases ("billion laughs") would otherwise grow
+     * exponentially while a 500-byte file is read.
+     */
+    static final int MAX_NODES = 100_000;
+
     sealed interface YNode permits YScalar, YSeq, YMap {
         Origin origin();
 
@@ -84,6 +91,7 @@ final class Yaml {
      */
     static Optional<YNode> parse(String location, String text, boolean override) throws ConfigException {
         LoadSettings settings = LoadSettings.builder().setLabel(location).build();
+        checkFlowNesting(location, text, override);
         Node root;
         try {
             Optional<Node> node = new Compose(settings).composeString(text);
@@ -96,8 +104,59 @@ final class Yaml {
             throw new ConfigException(location, line, "", "malformed YAML: " + yamlProblem(e));
         } catch (YamlEngineException e) {
             throw new ConfigException(location, 0, "", "malformed YAML: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // Block nesting by indentation alone: the composer recurses once per level.
+            throw new ConfigException(location, 0, "", "malformed YAML: nested too deeply (more than " + MAX_DEPTH
+                    + " levels)");
         }
-        return Optional.of(convert(root, location, override, "", 0, new IdentityHashMap<>()));
+        return Optional.of(convert(root, location, override, "", 0, new IdentityHashMap<>(), new int[1]));
+    }
+
+    /**
+     * Refuses flow collections ({@code [ [ [ ...} or {@code { {}) nested deeper than {@link #MAX_DEPTH}
+     * before the YAML library recurses into them, with the line of the first bracket too deep.
+     */
+    private static void checkFlowNesting(String location, String text, boolean override) throws ConfigException {
+        int depth = 0;
+        int line = 1;
+        char quote = 0;
+        boolean lineStart = true;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                lineStart = true;
+                if (quote == 0) {
+                    continue;
+                }
+            }
+            if (quote != 0) {
+                if (quote == '"' && c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            boolean afterSpace = lineStart || Character.isWhitespace(text.charAt(i - 1));
+            if (c == '#' && afterSpace) {
+                while (i + 1 < text.length() && text.charAt(i + 1) != '\n') {
+                    i++;
+                }
+            } else if ((c == '\'' || c == '"') && (afterSpace || depth > 0)) {
+                quote = c;
+            } else if (c == '[' || c == '{') {
+                if (++depth > MAX_DEPTH) {
+                    throw new ConfigException(location, override ? 0 : line, "",
+                            "malformed YAML: nested too deeply (more than " + MAX_DEPTH + " levels of [ or {)");
+                }
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                depth--;
+            }
+            if (!Character.isWhitespace(c)) {
+                lineStart = false;
+            }
+        }
     }
 
     private static String yamlProblem(MarkedYamlEngineException e) {
@@ -119,10 +178,15 @@ final class Yaml {
     }
 
     private static YNode convert(Node node, String location, boolean override, String path, int depth,
-                                 IdentityHashMap<Node, Boolean> open) throws ConfigException {
+                                 IdentityHashMap<Node, Boolean> open, int[] count) throws ConfigException {
         Origin origin = origin(node, location, override);
         if (depth > MAX_DEPTH || open.containsKey(node)) {
             throw new ConfigException(origin, path, "nested too deeply (recursive anchor?)");
+        }
+        if (++count[0] > MAX_NODES) {
+            // Named by its top-level key: the full path through expanded aliases is long and meaningless.
+            throw new ConfigException(origin, path.split("[.\\[]", 2)[0], "the document expands to more than "
+                    + MAX_NODES + " values (aliases of aliases?)");
         }
         if (node instanceof ScalarNode s) {
             return new YScalar(s.getValue(), s.getScalarStyle() == ScalarStyle.PLAIN, origin);
@@ -133,7 +197,7 @@ final class Yaml {
                 List<YNode> items = new ArrayList<>();
                 int i = 0;
                 for (Node item : seq.getValue()) {
-                    items.add(convert(item, location, override, path + "[" + i++ + "]", depth + 1, open));
+                    items.add(convert(item, location, override, path + "[" + i++ + "]", depth + 1, open, count));
                 }
                 return new YSeq(items, origin);
             }
@@ -153,7 +217,7 @@ final class Yaml {
                             + previous.keyOrigin().where(keyOrigin) + ")");
                 }
                 entries.put(key, new Entry(key, keyOrigin,
-                        convert(t.getValueNode(), location, override, childPath, depth + 1, open)));
+                        convert(t.getValueNode(), location, override, childPath, depth + 1, open, count)));
             }
             return new YMap(entries, origin);
         } finally {

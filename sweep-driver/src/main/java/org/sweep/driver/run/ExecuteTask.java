@@ -11,8 +11,6 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.DoubleAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.sweep.driver.plan.PlannedTask;
 import org.sweep.driver.plan.TaskIds;
 import org.sweep.worker.Cost;
@@ -31,10 +29,7 @@ final class ExecuteTask implements FlatMapFunction<List<Integer>, TaskOutcome> {
 
     private final TaskFunction fn;
     private final Broadcast<List<PlannedTask>> wave;
-    private final LongAccumulator done;
-    private final LongAccumulator failed;
-    private final LongAccumulator diverged;
-    private final DoubleAccumulator doneFlops;
+    private final TaskTally tally;
 
     /**
      * @param wave the wave's tasks, broadcast once per executor; partition i runs task i (the
@@ -44,10 +39,7 @@ final class ExecuteTask implements FlatMapFunction<List<Integer>, TaskOutcome> {
     ExecuteTask(TaskFunction fn, Broadcast<List<PlannedTask>> wave, Progress progress) {
         this.fn = fn;
         this.wave = wave;
-        this.done = progress == null ? null : progress.done;
-        this.failed = progress == null ? null : progress.failed;
-        this.diverged = progress == null ? null : progress.diverged;
-        this.doneFlops = progress == null ? null : progress.doneFlops;
+        this.tally = progress == null ? null : progress.tally;
     }
 
     static TaskResult failedResult(TaskSpec spec, Throwable e) {
@@ -120,14 +112,9 @@ final class ExecuteTask implements FlatMapFunction<List<Integer>, TaskOutcome> {
         TaskOutcome o = new TaskOutcome(task.taskId(), TaskIds.canonicalJson(task.spec()), r, seconds, executor,
                 tc == null ? 0 : tc.attemptNumber(), System.currentTimeMillis(), Provenance.javaVersion(),
                 Provenance.osArch());
-        if (done != null) {
-            done.add(1);
-            doneFlops.add(task.estimatedFlops());
-            if (r.status() == Status.FAILED) {
-                failed.add(1);
-            } else if (r.status() == Status.DIVERGED) {
-                diverged.add(1);
-            }
+        if (tally != null) {
+            tally.add(new TaskTally.Done(task.taskId(), task.estimatedFlops(), r.status() == Status.FAILED,
+                    r.status() == Status.DIVERGED));
         }
         return o;
     }

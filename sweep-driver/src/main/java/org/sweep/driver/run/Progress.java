@@ -3,8 +3,6 @@ package org.sweep.driver.run;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.apache.spark.SparkContext;
-import org.apache.spark.util.DoubleAccumulator;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * The progress bar on stderr. Executors count finished tasks in accumulators (merged on the driver
@@ -14,17 +12,15 @@ import org.apache.spark.util.LongAccumulator;
  *
  * <p>The ETA weighs tasks by their estimated flops (tasks run longest first, so counting tasks would
  * overestimate): ETA = elapsed * (remaining estimated flops) / (finished estimated flops).
- * Accumulators updated inside a transformation may count a task twice when Spark re-executes it
- * after an executor loss; the bar is a display only: the stored rows are exact.
+ * Finished tasks are counted by task_id ({@link TaskTally}), so a task that Spark re-executes after
+ * an executor loss counts once; the bar is a display only: the stored rows are exact.
  */
 public final class Progress implements AutoCloseable {
     static final long TTY_PERIOD_MS = 250;
     static final long PLAIN_PERIOD_MS = 10_000;
 
-    public final LongAccumulator done;
-    public final LongAccumulator failed;
-    public final LongAccumulator diverged;
-    public final DoubleAccumulator doneFlops;
+    /** Finished tasks by task_id (a task Spark re-ran after an executor loss counts once). */
+    public final TaskTally tally = new TaskTally();
 
     private final PrintStream err;
     private final boolean tty;
@@ -42,10 +38,7 @@ public final class Progress implements AutoCloseable {
      * @param totalFlops their estimated flops
      */
     public Progress(SparkContext sc, long total, double totalFlops, PrintStream err, boolean tty) {
-        this.done = sc.longAccumulator("sweep.done");
-        this.failed = sc.longAccumulator("sweep.failed");
-        this.diverged = sc.longAccumulator("sweep.diverged");
-        this.doneFlops = sc.doubleAccumulator("sweep.doneFlops");
+        sc.register(tally, "sweep.tasks");
         this.err = err;
         this.tty = tty;
         this.total = total;
@@ -106,8 +99,8 @@ public final class Progress implements AutoCloseable {
 
     private synchronized void draw(boolean last) {
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        String s = line(done.value(), total, committed, failed.value(), diverged.value(), elapsed,
-                doneFlops.value(), totalFlops, 30);
+        String s = line(Math.min(tally.done(), total), total, committed, tally.failed(), tally.diverged(), elapsed,
+                tally.doneFlops(), totalFlops, 30);
         if (tty) {
             String pad = s.length() < lastWidth ? " ".repeat(lastWidth - s.length()) : "";
             err.print("\r" + s + pad + (last ? "\n" : ""));

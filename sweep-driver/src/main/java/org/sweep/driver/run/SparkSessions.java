@@ -76,6 +76,9 @@ public final class SparkSessions {
         // SQL reads only the registered views, never arbitrary files (SELECT * FROM parquet.`/path`).
         c.put("spark.sql.runSQLOnFiles", "false");
         c.put("spark.sql.session.timeZone", "UTC");
+        // No statement can create a catalog table, but Spark makes the warehouse folder anyway:
+        // keep it out of the caller's working directory.
+        c.put("spark.sql.warehouse.dir", WAREHOUSE.toUri().toString());
         c.put("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
         c.put("spark.sql.parquet.compression.codec", "snappy");
         // The runs schema has ~70 columns; avoid the "truncated the string representation" warning.
@@ -104,6 +107,28 @@ public final class SparkSessions {
         }
         extra.forEach((k, v) -> c.merge(k, v, SparkSessions::joinIfOptions));
         return c;
+    }
+
+    /** Where Spark's (always empty) warehouse folder goes: under the temporary directory, per user. */
+    public static final Path WAREHOUSE = Path.of(System.getProperty("java.io.tmpdir"),
+            "sweep-spark-warehouse-" + System.getProperty("user.name", "user"));
+
+    /**
+     * Why the Spark UI may not start, or null. Spark's UI listens on the address in the environment
+     * variable SPARK_LOCAL_IP, and on every network interface when it is unset (spark.driver.host and
+     * spark.driver.bindAddress do not apply to it). So a UI asked for by {@code --ui} or
+     * {@code --conf spark.ui.enabled=true} needs SPARK_LOCAL_IP set: bin/sweep sets 127.0.0.1, and
+     * whoever sets another address chose it deliberately.
+     *
+     * @param sparkLocalIp the value of SPARK_LOCAL_IP, or null
+     */
+    public static String uiProblem(boolean ui, Map<String, String> conf, String sparkLocalIp) {
+        boolean wanted = ui || "true".equalsIgnoreCase(String.valueOf(conf.get("spark.ui.enabled")).trim());
+        if (wanted && (sparkLocalIp == null || sparkLocalIp.isBlank())) {
+            return "the Spark UI would listen on all network interfaces: set SPARK_LOCAL_IP=127.0.0.1 (bin/sweep"
+                    + " does) or the address it should listen on";
+        }
+        return null;
     }
 
     private static String joinIfOptions(String mine, String theirs) {

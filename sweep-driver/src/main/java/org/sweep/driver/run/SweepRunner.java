@@ -169,6 +169,13 @@ public final class SweepRunner {
         return list;
     }
 
+    /** Tasks of the sweep being run that are stored (committed) so far; read by an interrupt handler. */
+    private volatile long storedSoFar;
+
+    public long storedTasks() {
+        return storedSoFar;
+    }
+
     public Report run(SweepPlan plan) throws IOException {
         long t0 = System.nanoTime();
         String sweep = plan.name();
@@ -177,6 +184,7 @@ public final class SweepRunner {
         Set<String> stored = storedTaskIds(sweep);
         List<PlannedTask> todo = pending(plan.tasks(), stored);
         int already = planned - todo.size();
+        storedSoFar = already;
 
         String recordId = store.newSweepRecordId();
         long startedAt = System.currentTimeMillis();
@@ -210,6 +218,7 @@ public final class SweepRunner {
                 diverged += st.diverged();
                 failed += st.failed();
                 progress.setCommitted(next);
+                storedSoFar = already + next;
             }
         }
         if (waves > 0) {

@@ -7,6 +7,7 @@ import org.sweep.driver.store.Tables;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,24 +138,188 @@ class SqlViewsTest {
         "EXECUTE IMMEDIATE 'DROP TABLE runs'",
         "BEGIN DROP VIEW runs; END",
         "CALL system.refresh()",
+        "SELECT TRANSFORM(width) USING 'touch /tmp/sweep-x' AS (x STRING) FROM runs",
+        "WITH t AS (SELECT TRANSFORM(width) USING 'touch /tmp/sweep-x' AS (x STRING) FROM runs) SELECT * FROM t",
+        "SELECT * FROM runs WHERE width IN (SELECT TRANSFORM(width) USING 'touch /tmp/sweep-x' AS (x INT) FROM runs)",
+        "SELECT (SELECT max(x) FROM (SELECT TRANSFORM(width) USING 'touch /tmp/sweep-x' AS (x STRING) FROM runs))",
+        "SELECT TRANSFORM(*) USING 'touch /tmp/sweep-x' FROM runs",
+        "FROM runs SELECT TRANSFORM(width) USING 'touch /tmp/sweep-x'",
+        "EXPLAIN SELECT TRANSFORM(width) USING 'touch /tmp/sweep-x' FROM runs",
+        "SELECT IDENTIFIER('java_method')('java.lang.System', 'getenv', 'HOME')",
+        "SELECT IDENTIFIER('refl' || 'ect')('java.lang.System', 'exit', '0')",
+        "SELECT IDENTIFIER('try_' || 'reflect')('java.lang.System', 'exit', '0')",
+        "SELECT try_reflect('java.lang.System', 'exit', '0')",
+        "SELECT REFLECT('java.lang.System', 'exit', '0')",
+        "SELECT `reflect`('java.lang.System', 'exit', '0')",
+        "SELECT system.builtin.reflect('java.lang.System', 'exit', '0')",
+        "SELECT builtin.java_method('java.lang.System', 'exit', '0')",
+        "SELECT max(width) FILTER (WHERE reflect('java.lang.System', 'exit', '0') IS NULL) FROM runs",
+        "SELECT transform(array(1), x -> java_method('java.lang.System', 'exit', '0'))",
+        "SELECT * FROM parquet.`/etc`",
+        "SELECT * FROM json.`/etc/passwd`",
+        "SELECT * FROM IDENTIFIER('parquet.`/etc`')",
+        "SELECT xpath_string('<x>a</x>', '/x')",
+        "SELECT from_xml('<x><a>1</a></x>', 'a INT')",
+        "SELECT * FROM python_worker_logs()",
+        "BEGIN SELECT 1; END",
+        "EXECUTE IMMEDIATE 'SELECT 1'",
+        "DESCRIBE QUERY SELECT TRANSFORM(width) USING 'touch /tmp/sweep-x' FROM runs",
     })
     void writesAndCodeExecutionAreRefused(String sql) {
         Result r = sweep("sql", "--out", out.toString(), sql);
         assertEquals(Main.USAGE, r.code(), sql + " -> " + r.out() + r.err());
-        assertTrue(r.err().contains("refused"), r.err());
-        assertThrows(SqlGuard.RefusedException.class, () -> SqlGuard.check(spark, sql));
+        assertTrue(r.err().startsWith("sweep: "), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertEquals("", r.out());
+        assertThrows(SqlGuard.RefusedException.class, () -> SqlGuard.check(guarded(), sql));
         assertTrue(Files.notExists(Path.of("/tmp/sweep-x")));
+    }
+
+    /** A session as {@code sql} makes it: pruned functions, the result views and analysis views. */
+    static SparkSession guarded() {
+        SparkSession g = SqlGuard.readOnlySession(spark);
+        new ResultStore(out).registerViews(g);
+        g.sql("SELECT sweep, 'lemma' AS criterion, n, width AS m_star FROM runs").createOrReplaceTempView("thresholds");
+        g.sql("SELECT sweep, 'lemma' AS criterion, 6.0 AS alpha FROM sweeps").createOrReplaceTempView("exponents");
+        return g;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT TRANSFORM(width) USING 'id' AS (x STRING) FROM runs|refused operator ScriptTransformation",
+        "WITH t AS (SELECT TRANSFORM(width) USING 'id' AS (x STRING) FROM runs) SELECT * FROM t"
+                + "|refused operator ScriptTransformation",
+        "SELECT IDENTIFIER('refl' || 'ect')('java.lang.System', 'exit', '0')|SQL error: [UNRESOLVED_ROUTINE]",
+        "SELECT try_reflect('java.lang.System', 'exit', '0')|SQL error: [UNRESOLVED_ROUTINE]",
+        "SELECT * FROM parquet.`/etc`|SQL error: [TABLE_OR_VIEW_NOT_FOUND]",
+        "INSERT INTO runs SELECT * FROM runs|refused operator InsertIntoStatement",
+        "EXECUTE IMMEDIATE 'SELECT 1'|refused operator UnresolvedExecuteImmediate",
+        "BEGIN SELECT 1; END|refused operator CompoundBody",
+    })
+    void refusalsNameTheConstruct(String probe) {
+        String sql = probe.substring(0, probe.lastIndexOf('|'));
+        String message = probe.substring(probe.lastIndexOf('|') + 1);
+        SqlGuard.RefusedException e = assertThrows(SqlGuard.RefusedException.class, () -> SqlGuard.check(guarded(), sql));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void confCannotSwitchTheGuardOff() {
+        for (String conf : List.of("spark.sql.runSQLOnFiles=true", "spark.sql.extensions=x.Y",
+                "spark.sql.catalog.x=x.Y", "spark.jars=/tmp/x.jar")) {
+            Result r = sweep("sql", "--out", out.toString(), "--conf", conf, "SELECT * FROM parquet.`" + out.resolve("runs") + "`");
+            assertEquals(Main.USAGE, r.code(), conf + ": " + r.out() + r.err());
+            assertEquals("sweep: --conf " + conf.substring(0, conf.indexOf('=')) + " is refused for sql: it would let SQL"
+                    + " reach beyond the result views", r.err().lines().findFirst().orElseThrow());
+        }
+        // Set on the shared session by someone else, the setting still does not reach the sql session.
+        spark.conf().set("spark.sql.runSQLOnFiles", "true");
+        try {
+            Result r = sweep("sql", "--out", out.toString(), "SELECT count(*) FROM parquet.`" + out.resolve("runs") + "`");
+            assertEquals(Main.USAGE, r.code(), r.out());
+            assertTrue(r.err().startsWith("sweep: SQL error: [TABLE_OR_VIEW_NOT_FOUND]"), r.err());
+        } finally {
+            spark.conf().set("spark.sql.runSQLOnFiles", "false");
+        }
+        // And were files by path readable in the sql session, the scan is still no project view.
+        SparkSession g = guarded();
+        g.conf().set("spark.sql.runSQLOnFiles", "true");
+        SqlGuard.RefusedException e = assertThrows(SqlGuard.RefusedException.class,
+                () -> SqlGuard.check(g, "SELECT count(*) FROM parquet.`" + out.resolve("runs") + "`"));
+        assertTrue(e.getMessage().startsWith("refused operator LogicalRelation"), e.getMessage());
+    }
+
+    @Test
+    void deepNestingIsOneLineError() {
+        String deep = "SELECT " + "(".repeat(3000) + "1" + ")".repeat(3000);
+        Result r = sweep("sql", "--out", out.toString(), deep);
+        assertEquals(Main.USAGE, r.code());
+        assertEquals("sweep: SQL statement nested 3000 brackets deep; at most " + SqlGuard.MAX_NESTING,
+                r.err().lines().findFirst().orElseThrow());
+        String ok = "SELECT " + "(".repeat(SqlGuard.MAX_NESTING) + "1" + ")".repeat(SqlGuard.MAX_NESTING);
+        assertDoesNotThrow(() -> SqlGuard.check(guarded(), ok));
+        assertEquals(3, SqlGuard.nesting("SELECT ((a[1])) -- ((((\n, ')))(((' "));
+    }
+
+    /** The queries of README.md and notebooks/ pass the guard (the notebooks' placeholders filled in). */
+    @Test
+    void documentedQueriesPass() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<String> queries = new java.util.ArrayList<>();
+        java.util.regex.Matcher readme = java.util.regex.Pattern.compile("bin/sweep sql [^\"\n]*\"([^\"]+)\"")
+                .matcher(Files.readString(root.resolve("README.md")));
+        while (readme.find()) {
+            queries.add(readme.group(1));
+        }
+        int fromReadme = queries.size();
+        try (Stream<Path> files = Files.list(root.resolve("notebooks"))) {
+            for (Path nb : files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList()) {
+                // The JSON text of a cell's source: lines as "...\n" strings; join them back.
+                String text = Files.readString(nb).replaceAll("\\\\n\",\\s*\"", "\n").replace("\\\"", "\"");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("sql\\(f?\"\"\"(.*?)\"\"\"\\)|sql\\(f?\"([^\"]+)\"\\)",
+                        java.util.regex.Pattern.DOTALL).matcher(text);
+                while (m.find()) {
+                    String q = m.group(1) != null ? m.group(1) : m.group(2);
+                    queries.add(q.replace("\\n", "\n").replace("{PASS}", "coalesce(lambda_min_h_min >= lambda0 / 2, false)")
+                            .replaceAll("\\{[A-Z_]+\\}", "views"));
+                }
+            }
+        }
+        assertTrue(fromReadme >= 4 && queries.size() >= fromReadme + 8, "found " + queries);
+        SparkSession g = guarded();
+        for (String q : queries) {
+            assertDoesNotThrow(() -> SqlGuard.check(g, q), q);
+        }
+    }
+
+    @Test
+    void functionListCoversEveryBuiltin() {
+        java.util.Set<String> allowed = SqlGuard.allowedFunctions();
+        java.util.Set<String> excluded = SqlGuard.excludedFunctions();
+        assertTrue(excluded.containsAll(List.of("reflect", "java_method", "try_reflect")), excluded.toString());
+        java.util.Set<String> builtin = new java.util.TreeSet<>();
+        for (var id : scala.jdk.javaapi.CollectionConverters.asJava(
+                org.apache.spark.sql.catalyst.analysis.FunctionRegistry$.MODULE$.builtin().listFunction())) {
+            builtin.add(id.funcName());
+        }
+        for (var id : scala.jdk.javaapi.CollectionConverters.asJava(
+                org.apache.spark.sql.catalyst.analysis.TableFunctionRegistry$.MODULE$.builtin().listFunction())) {
+            builtin.add(id.funcName());
+        }
+        for (String f : builtin) {
+            assertTrue(allowed.contains(f) ^ excluded.contains(f), "builtin " + f + " must be either allowed or"
+                    + " excluded in sql-functions.txt, not both");
+        }
+        SparkSession g = guarded();
+        java.util.Set<String> left = new java.util.TreeSet<>();
+        for (var id : scala.jdk.javaapi.CollectionConverters.asJava(g.sessionState().functionRegistry().listFunction())) {
+            left.add(id.funcName());
+        }
+        for (var id : scala.jdk.javaapi.CollectionConverters.asJava(
+                g.sessionState().tableFunctionRegistry().listFunction())) {
+            left.add(id.funcName());
+        }
+        assertTrue(allowed.containsAll(left), "only allowed functions stay in the sql session");
+        for (String f : excluded) {
+            assertFalse(left.contains(f), f);
+        }
+        // Everyday functions of every kind stay available.
+        assertDoesNotThrow(() -> SqlGuard.check(g, "SELECT width, percentile_approx(loss_final, 0.5), stddev(eta),"
+                + " row_number() OVER (PARTITION BY n ORDER BY width), ceil(log10(width)), concat_ws('-', sweep, task_id),"
+                + " CASE WHEN status = 'ok' THEN 1 ELSE 0 END, date_format(current_timestamp(), 'yyyy')"
+                + " FROM runs LATERAL VIEW explode(array(1, 2)) e AS k GROUP BY ALL"));
     }
 
     @Test
     void filesByPathAndSyntaxErrorsAreRejected() throws Exception {
         Result r = sweep("sql", "--out", out.toString(), "SELECT * FROM parquet.`" + out.resolve("runs") + "`");
-        assertEquals(Main.USAGE, r.code(), "reading files by path is off: " + r.out());
-        assertEquals(1, r.err().lines().count(), "Spark's one-line message, no plan: " + r.err());
+        assertEquals(Main.USAGE, r.code(), "reading files by path is refused: " + r.out());
+        assertEquals(1, r.err().lines().count(), "one line, no plan: " + r.err());
         Result bad = sweep("sql", "--out", out.toString(), "SELEC 1");
         assertEquals(Main.USAGE, bad.code());
         assertTrue(bad.err().contains("syntax error"), bad.err());
-        assertDoesNotThrow(() -> SqlGuard.check(spark, "/* comment */ SELECT 1"));
+        assertDoesNotThrow(() -> SqlGuard.check(guarded(), "/* comment */ SELECT 1"));
     }
 
     @Test

@@ -463,14 +463,14 @@ class ValidationTest {
     @Test
     void tooManyTasks() {
         assertEquals("s.yaml:2: grid: expands to 12000000 tasks (3000 width x 4000 seed), more than the limit of "
-                + "10000000; split the sweep into several files",
+                + "1000000; split the sweep into several files",
                 message(sweep("  width: {from: 1, count: 3000}", "  seed: {from: 0, count: 4000}", DATA, NET, TRAIN)));
-        assertEquals("s.yaml:4: grid.seed: range has 20000000 values, more than the limit of 10000000 tasks per sweep",
+        assertEquals("s.yaml:4: grid.seed: range has 20000000 values, more than the limit of 1000000 tasks per sweep",
                 message(sweep(W, "  seed: {from: 0, to: 19999999}", DATA, NET, TRAIN)));
-        assertEquals("s.yaml:4: grid.seed: range has 18000000000000000001 values, more than the limit of 10000000 "
+        assertEquals("s.yaml:4: grid.seed: range has 18000000000000000001 values, more than the limit of 1000000 "
                 + "tasks per sweep", message(sweep(W, "  seed: {from: -9000000000000000000, to: 9000000000000000000}",
                 DATA, NET, TRAIN)));
-        assertEquals("s.yaml:4: grid.seed: range has 100000000000 values, more than the limit of 10000000 tasks per "
+        assertEquals("s.yaml:4: grid.seed: range has 100000000000 values, more than the limit of 1000000 tasks per "
                 + "sweep", message(sweep(W, "  seed: {from: 0, count: 100000000000}", DATA, NET, TRAIN)));
     }
 
@@ -506,5 +506,56 @@ class ValidationTest {
                 + "(2 of 4 tasks are too large)", e.getMessage());
         assertEquals("grid.n", e.key());
         assertEquals(4, e.line());
+    }
+
+    @Test
+    void rangesWithMoreValuesThanALongHolds() {
+        // 1 / 1e-300 steps: the count used to wrap around to a negative long and give 0 tasks.
+        assertEquals("s.yaml:4: grid.eta: range has 1.00e+300 values, more than the limit of " + SweepPlanner.MAX_TASKS
+                + " tasks per sweep", message(sweep(W, "  eta: {from: 1, to: 2, step: 1e-300}", DATA, NET, TRAIN)));
+        assertEquals("s.yaml:4: grid.eta: range has more than 1e308 values, more than the limit of " + SweepPlanner.MAX_TASKS
+                + " tasks per sweep", message(sweep(W, "  eta: {from: -1e308, to: 1e308, step: 1e-300}", DATA, NET,
+                TRAIN)));
+        // floor(ln 2 / ln(1.0000000000000002)) + 1 = 3.12e15 values between 1 and 2 (ln evaluated in doubles).
+        assertEquals("s.yaml:4: grid.eta: range has 3121657384082681 values, more than the limit of "
+                + SweepPlanner.MAX_TASKS + " tasks per sweep",
+                message(sweep(W, "  eta: {from: 1, to: 2, factor: 1.0000000000000002}", DATA, NET, TRAIN)));
+    }
+
+    @Test
+    void javaNumberFormsAreNotNumbers() {
+        for (String s : List.of("1d", "2f", "0x1p3", "0x10", "1_000", "1L")) {
+            assertEquals("s.yaml:7: train.eta: expected a number, got '" + s + "'",
+                    message(withTrain("train: {eta: " + s + "}")), s);
+            assertEquals("s.yaml:7: train.steps: expected an integer, got '" + s + "'",
+                    message(withTrain("train: {steps: " + s + "}")), s);
+        }
+    }
+
+    @Test
+    void aliasBombFailsFastWithItsLine() {
+        // 16 levels of 3 aliases each: 3^16 = 43 million values once expanded, from a 500-byte file.
+        StringBuilder text = new StringBuilder("name: v\nb0: &b0 [x, x, x]\n");
+        for (int i = 1; i < 16; i++) {
+            text.append("b").append(i).append(": &b").append(i).append(" [*b").append(i - 1).append(", *b")
+                    .append(i - 1).append(", *b").append(i - 1).append("]\n");
+        }
+        assertTrue(text.length() < 520, text.length() + " bytes");
+        long t0 = System.nanoTime();
+        String m = message(text.toString());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5.0, "an alias bomb is refused long before it is expanded");
+        assertTrue(m.matches("s\\.yaml:(1[0-7]|[2-9]): b[0-9]+: the document expands to more than 100000 values"
+                + " \\(aliases of aliases\\?\\)"), m);
+    }
+
+    @Test
+    void deepNestingFailsWithoutAStackOverflow() {
+        String deep = "name: v\ngrid:\n  width: " + "[".repeat(200_000) + "]".repeat(200_000) + "\n";
+        assertEquals("s.yaml:3: malformed YAML: nested too deeply (more than 32 levels of [ or {)", message(deep));
+        String braces = "name: v\ngrid: " + "{a: ".repeat(50_000) + "1" + "}".repeat(50_000) + "\n";
+        assertEquals("s.yaml:2: malformed YAML: nested too deeply (more than 32 levels of [ or {)", message(braces));
+        // Brackets inside quotes and comments do not count.
+        assertEquals("s.yaml:1: name: '[[[[' is not a valid name; use at most 128 letters, digits, '_', '.' and '-'"
+                + " (it becomes a directory name)", message("name: '" + "[".repeat(4) + "' # " + "[".repeat(100)));
     }
 }

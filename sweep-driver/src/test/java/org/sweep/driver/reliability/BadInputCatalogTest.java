@@ -75,6 +75,10 @@ class BadInputCatalogTest {
         Files.write(dir.resolve("images.idx"), truncated);
         Files.write(dir.resolve("labels.idx"), new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 0, 1, 0});
         Files.write(dir.resolve("garbage.parquet"), "this is not a parquet file".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(dir.resolve("huge.csv"), "x1,x2,label\n1,0,1\n1e200,1e200,-1\n");
+        Files.writeString(dir.resolve("hex.csv"), "x1,x2,label\n1,0,1\n0x1p3,1,-1\n");
+        Files.writeString(dir.resolve("suffix.csv"), "x1,x2,label\n1,0,1\n1,2f,-1\n");
+        Files.writeString(dir.resolve("hugelabel.csv"), "x1,x2,label\n1,0,1\n1,1,1e200\n");
     }
 
     static List<Case> cases() {
@@ -135,7 +139,34 @@ class BadInputCatalogTest {
                 "kind: csv, path: DIR/ok.csv, n: 50"), none, 2, "FILE:5: data.n: n = 50 is more than the 3 rows of DIR/ok.csv"));
         c.add(new Case("unreachable master", BASE, List.of("--master", "spark://127.0.0.1:CLOSED"), 2, "cannot reach the Spark master spark://127.0.0.1:CLOSED (127.0.0.1:CLOSED: Connection refused); is the cluster running? (bin/cluster status)"));
         c.add(new Case("malformed master URL", BASE, List.of("--master", "spark://127.0.0.1"), 2, "--master spark://127.0.0.1: '127.0.0.1' is not HOST:PORT (e.g. spark://127.0.0.1:7077)"));
+        c.add(new Case("YAML alias bomb", BASE + aliasBomb(), none, 2, "FILE:7: b9: the document expands to more than 100000 values (aliases of aliases?)"));
+        c.add(new Case("200000 nested brackets", replace("[16, 32]", "[".repeat(200_000) + "]".repeat(200_000)), none, 2, "FILE:3: malformed YAML: nested too deeply (more than 32 levels of [ or {)"));
+        c.add(new Case("range of more values than a long holds", replace("  seed: [0, 1]", "  seed: [0, 1]\n  kappa: {from: 1, to: 2, step: 1e-300}"), none, 2, "FILE:5: grid.kappa: range has 1.00e+300 values, more than the limit of 1000000 tasks per sweep"));
+        c.add(new Case("hexadecimal number in YAML", replace("eta: 0.5", "eta: 0x1p3"), none, 2, "FILE:6: train.eta: expected a number, got '0x1p3'"));
+        c.add(new Case("Java double suffix in YAML", replace("steps: 20", "steps: 20d"), none, 2, "FILE:6: train.steps: expected an integer, got '20d'"));
+        c.add(new Case("features whose squares overflow", replace("kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian",
+                "kind: csv, path: DIR/huge.csv, n: 2"), none, 2, "FILE:5: data.path: DIR/huge.csv:3: the sum of squares of the features overflows a double (a feature of magnitude above about 1e154); features are normalized to unit norm, scale the row down"));
+        c.add(new Case("hexadecimal number in CSV", replace("kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian",
+                "kind: csv, path: DIR/hex.csv, n: 2"), none, 2, "FILE:5: data.path: DIR/hex.csv:3: column 'x1': '0x1p3' is not a number"));
+        c.add(new Case("Java float suffix in CSV", replace("kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian",
+                "kind: csv, path: DIR/suffix.csv, n: 2"), none, 2, "FILE:5: data.path: DIR/suffix.csv:3: column 'x2': '2f' is not a number"));
+        c.add(new Case("label too large for the loss", replace("kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian",
+                "kind: csv, path: DIR/hugelabel.csv, n: 2"), none, 2, "FILE:5: data.path: DIR/hugelabel.csv:3: label 1e200 is too large; |label| must be at most 1.0E100 so that the squared loss stays finite"));
+        c.add(new Case("master local[0]", BASE, List.of("--master", "local[0]"), 2, "--master local[0]: needs at least 1 thread (local[1], local[*])"));
+        c.add(new Case("unknown master", BASE, List.of("--master", "mesos://127.0.0.1:5050"), 2, "--master mesos://127.0.0.1:5050: unknown master URL; expected local, local[N], local[*], local-cluster[WORKERS,CORES,MB] or spark://HOST:PORT"));
+        c.add(new Case("master with a typo", BASE, List.of("--master", "locl[2]"), 2, "--master locl[2]: unknown master URL; expected local, local[N], local[*], local-cluster[WORKERS,CORES,MB] or spark://HOST:PORT"));
+        c.add(new Case("local-cluster without workers", BASE, List.of("--master", "local-cluster[0,1,1024]"), 2, "--master local-cluster[0,1,1024]: local-cluster[WORKERS,CORES,MB] needs numbers of at least 1"));
         return c;
+    }
+
+    /** 16 levels of 3 aliases each (3^16 values once expanded) in under 500 bytes, after BASE's 6 lines. */
+    static String aliasBomb() {
+        StringBuilder b = new StringBuilder("b0: &b0 [x, x, x]\n");
+        for (int i = 1; i < 16; i++) {
+            b.append("b").append(i).append(": &b").append(i).append(" [*b").append(i - 1).append(", *b").append(i - 1)
+                    .append(", *b").append(i - 1).append("]\n");
+        }
+        return b.toString();
     }
 
     @TestFactory
