@@ -35,8 +35,8 @@ public final class SparkSessions {
      * and its {@code --conf} pass on); then the master and {@code extra} given to bin/sweep.
      *
      * <p>The loopback defaults: for masters on this machine (local, local-cluster, spark:// on
-     * 127.0.0.1 or localhost) the driver and the executors bind to 127.0.0.1 whatever SPARK_LOCAL_IP
-     * says. For other masters (yarn, k8s://, remote spark://) the driver's address defaults to
+     * 127.0.0.1 or localhost) the driver and the executors bind to 127.0.0.1 whatever SPARK_LOCAL_IP,
+     * spark-defaults.conf or system properties say (only bin/sweep's own --conf can move them). For other masters (yarn, k8s://, remote spark://) the driver's address defaults to
      * SPARK_LOCAL_IP (bin/sweep sets 127.0.0.1 unless the caller set it), and in cluster deploy mode
      * to nothing: the resource manager places the driver.
      *
@@ -95,6 +95,12 @@ public final class SparkSessions {
         // The host's settings win over the project's; JVM options are joined, not replaced, since
         // executors need the project's (vector module, stack size) whatever else is asked for.
         host.forEach((k, v) -> c.merge(k, v, SparkSessions::joinIfOptions));
+        if (onThisMachine(master)) {
+            // A host's settings for its real cluster never move a run on this machine off loopback.
+            c.put("spark.driver.host", "127.0.0.1");
+            c.put("spark.driver.bindAddress", "127.0.0.1");
+            c.put("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+        }
         c.put("spark.master", master);
         if (appJar != null) {
             String jar = appJar.toAbsolutePath().toString();
@@ -146,9 +152,12 @@ public final class SparkSessions {
                 || master.startsWith("spark://127.0.0.1:") || master.startsWith("spark://localhost:");
     }
 
-    /** Masters whose executors need the application jar shipped (every master but the in-process ones). */
+    /**
+     * Whether bin/sweep must ship the application jar (spark.jars): for every master but the
+     * in-process ones, unless spark-submit started this JVM (it ships its application jar itself).
+     */
     public static boolean needsAppJar(String master) {
-        return !(master.equals("local") || master.startsWith("local["));
+        return !(master.equals("local") || master.startsWith("local[")) && !launchedBySparkSubmit();
     }
 
     /** True when this JVM was started by spark-submit (it passes spark.submit.deployMode). */

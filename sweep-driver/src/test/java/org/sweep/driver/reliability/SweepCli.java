@@ -42,12 +42,29 @@ final class SweepCli {
     }
 
     static ProcessBuilder builder(Path dir, Path log, Path appJar, List<String> args) {
-        ProcessBuilder pb = new ProcessBuilder(command(appJar, args)).directory(dir.toFile()).redirectErrorStream(true);
+        return builder(dir, log, appJar, args, org.sweep.driver.cli.Main.class.getName(), null, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #builder(Path, Path, Path, List)} with another main class (e.g. ClusterSubmit), a
+     * class path entry in front (e.g. a Hadoop configuration folder, as bin/sweep puts
+     * HADOOP_CONF_DIR) and further environment variables.
+     */
+    static ProcessBuilder builder(Path dir, Path log, Path appJar, List<String> args, String mainClass,
+                                  Path classPathFirst, java.util.Map<String, String> env) {
+        List<String> cmd = command(appJar, args);
+        int cp = cmd.indexOf("-cp") + 1;
+        if (classPathFirst != null) {
+            cmd.set(cp, classPathFirst + java.io.File.pathSeparator + cmd.get(cp));
+        }
+        cmd.set(cp + 1, mainClass);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().remove("SPARK_HOME");
         pb.environment().remove("SPARK_TESTING");
+        pb.environment().putAll(env);
         return pb;
     }
 

@@ -1,0 +1,182 @@
+package org.sweep.driver.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.sweep.driver.cli.ClusterSubmit;
+import org.sweep.driver.cli.Main;
+
+/**
+ * The reliability sweep on a real YARN cluster (MiniYARNCluster + MiniDFSCluster through
+ * {@code bin/cluster start yarn}, one for the class), driven as bin/sweep drives it: the Hadoop
+ * configuration folder on the class path, SPARK_CONF_DIR pointing at the cluster's
+ * spark-defaults.conf (read by the driver: spark.yarn.jars, the containers' loopback settings).
+ * Every run must equal the uninterrupted local[1] run bit for bit (provenance aside), with every
+ * task stored once. Output goes to a local folder, which the containers on this machine share.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class YarnClusterTest {
+    private static final Path WORK = ReliabilitySweep.base().resolve("yarn");
+    private static YarnCluster cluster;
+    private static Path appJar;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        ReliabilitySweep.deleteTree(WORK);
+        Files.createDirectories(WORK);
+        cluster = YarnCluster.start(WORK.resolve("cluster"));
+        appJar = AppJar.build(WORK.resolve("sweep-app.jar"), Main.class, org.sweep.worker.SweepWorker.class);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            long pid = cluster.pid;
+            cluster.close();
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "minicluster still alive");
+        }
+    }
+
+    private static List<String> runArgs(Path file, Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("run", file.toString(), "--out", out.toString(), "--master", "yarn",
+                "--conf", "spark.executor.instances=2", "--conf", "spark.executor.cores=1"));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static Process start(Path dir, Path log, List<String> args, String mainClass) throws Exception {
+        Files.createDirectories(dir);
+        return SweepCli.builder(dir, log, appJar, args, mainClass, cluster.confDir(), cluster.env()).start();
+    }
+
+    /**
+     * Client mode: while the sweep runs, every listener of the cluster JVM, its containers and the
+     * driver is on 127.0.0.1; then kill -9 of one executor container after the first wave; YARN
+     * starts another, the sweep completes, and the rows equal local[1]'s, each task once.
+     */
+    @Test
+    @Order(1)
+    void clientModeSurvivesAKilledExecutorAndEqualsLocalOne() throws Exception {
+        StoredTables ref = ReliabilitySweep.reference();
+        Path dir = WORK.resolve("client");
+        Path file = ReliabilitySweep.writeFile(dir);
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("run.log");
+        Process p = start(dir, log, runArgs(file, out), Main.class.getName());
+        try {
+            assertTrue(DriverFailureTest.awaitFirstWave(p, out), "no wave committed:\n" + Files.readString(log)
+                    + "\n" + cluster.log());
+            List<ProcessHandle> executors = cluster.executors();
+            assertTrue(!executors.isEmpty(), "executor containers running: " + cluster.containers());
+
+            List<ListeningSockets.Listener> all = new ArrayList<>(ListeningSockets.of(cluster.pid));
+            all.addAll(ListeningSockets.of(p.pid()));
+            for (ProcessHandle h : cluster.containers()) {
+                if (h.isAlive()) {
+                    all.addAll(ListeningSockets.of(h.pid()));
+                }
+            }
+            List<ListeningSockets.Listener> open = all.stream().filter(l -> !l.loopback()).collect(Collectors.toList());
+            assertTrue(all.size() >= 10, "listeners found: " + all);
+            assertEquals(List.of(), open, "listeners not on loopback");
+
+            ProcessHandle victim = executors.get(0);
+            victim.destroyForcibly(); // SIGKILL of the container's JVM
+            victim.onExit().get(30, TimeUnit.SECONDS);
+            assertTrue(p.isAlive(), "the sweep was still running when the executor died");
+            SweepCli.Result r = SweepCli.await(p, log);
+            assertEquals(0, r.rc(), r.output() + "\n" + cluster.log());
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        StoredTables got = StoredTables.read(out, ReliabilitySweep.NAME);
+        got.assertNoDuplicatesNoOrphans();
+        DriverFailureTest.assertSameAsReference(ref, got);
+        assertFalse(got.executors.contains("driver"), "tasks ran in YARN containers: " + got.executors);
+    }
+
+    /** kill -9 of the driver mid-sweep, then a second run resumes: only the missing tasks, same rows. */
+    @Test
+    @Order(2)
+    void killedDriverResumesOnYarn() throws Exception {
+        StoredTables ref = ReliabilitySweep.reference();
+        Path dir = WORK.resolve("driver-kill");
+        Path file = ReliabilitySweep.writeFile(dir);
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("killed.log");
+        Process p = start(dir, log, runArgs(file, out), Main.class.getName());
+        try {
+            assertTrue(DriverFailureTest.awaitFirstWave(p, out), "no wave committed:\n" + Files.readString(log));
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        assertEquals(137, p.exitValue(), "the driver was killed by SIGKILL");
+        long stored = StoredTables.read(out, ReliabilitySweep.NAME).rows(org.sweep.driver.store.Tables.RUNS);
+        assertTrue(stored > 0 && stored < ReliabilitySweep.TASKS, "killed mid-sweep: " + stored + " runs committed");
+
+        Path log2 = dir.resolve("resumed.log");
+        SweepCli.Result r = SweepCli.await(start(dir, log2, runArgs(file, out), Main.class.getName()), log2);
+        assertEquals(0, r.rc(), r.output());
+        assertTrue(r.output().contains(stored + " of " + ReliabilitySweep.TASKS + " tasks already stored"), r.output());
+        StoredTables got = StoredTables.read(out, ReliabilitySweep.NAME);
+        got.assertNoDuplicatesNoOrphans();
+        DriverFailureTest.assertSameAsReference(ref, got);
+    }
+
+    /**
+     * Cluster deploy mode: bin/sweep's ClusterSubmit validates the file, then spark-submit runs the
+     * driver in the ApplicationMaster's container with the sweep file shipped in --files.
+     */
+    @Test
+    @Order(3)
+    void clusterModeShipsTheSweepFileAndEqualsLocalOne() throws Exception {
+        StoredTables ref = ReliabilitySweep.reference();
+        Path dir = WORK.resolve("cluster-mode");
+        Path file = ReliabilitySweep.writeFile(dir);
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("submit.log");
+        // The driver runs in a container: no path to the sweep file exists there but the shipped copy.
+        Process p = start(dir, log, runArgs(file, out, "--deploy-mode", "cluster"), ClusterSubmit.class.getName());
+        SweepCli.Result r = SweepCli.await(p, log);
+        assertEquals(0, r.rc(), r.output() + "\n" + cluster.log());
+        StoredTables got = StoredTables.read(out, ReliabilitySweep.NAME);
+        got.assertNoDuplicatesNoOrphans();
+        DriverFailureTest.assertSameAsReference(ref, got);
+    }
+
+    /** A bad sweep file is refused before anything is submitted (exit 2, no application, no output). */
+    @Test
+    @Order(4)
+    void clusterModeRefusesABadFileBeforeSubmitting() throws Exception {
+        Path dir = WORK.resolve("cluster-bad");
+        Files.createDirectories(dir);
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, ReliabilitySweep.YAML.replace("steps: 300", "stepz: 300"));
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("submit.log");
+        SweepCli.Result r = SweepCli.await(start(dir, log, runArgs(file, out, "--deploy-mode", "cluster"),
+                ClusterSubmit.class.getName()), log);
+        assertEquals(2, r.rc(), r.output());
+        assertTrue(r.output().contains("stepz"), r.output());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+}
