@@ -119,11 +119,12 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("plan", new PlanCommand(io));
         cl.addSubcommand("sql", new SqlCommand(io));
         cl.addSubcommand("status", new StatusCommand(io));
-        cl.addSubcommand("analyze", new AnalyzeCommand(io));
+        cl.addSubcommand("analyze", AnalyzeCommand.commandLine(io));
+        cl.addSubcommand("search", new SearchCommand(io));
         cl.addSubcommand("bench", new BenchCommand());
         cl.addSubcommand("completion", new CompletionCommand(io));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
-        for (String passThrough : List.of("analyze", "bench")) {
+        for (String passThrough : List.of("bench")) {
             CommandLine sub = cl.getSubcommands().get(passThrough);
             sub.setStopAtPositional(true);
             sub.setUnmatchedOptionsArePositionalParams(true);
