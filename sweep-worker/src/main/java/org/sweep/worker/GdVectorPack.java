@@ -187,12 +187,80 @@ final class GdVectorPack {
                 }
             }
         }
+        List<Net> stepping = new ArrayList<>();
         for (Net s : nets) {
             if (s.active) {
                 residualsAndGradient(s);
-                finish(s, move);
+                stepping.add(s);
             }
         }
+        // ||G||^2 is a serial chain of m d additions per network (its order is fixed by the single run);
+        // four networks of the same width run their chains side by side so the add latency overlaps.
+        stepping.sort(java.util.Comparator.comparingInt(s -> s.m));
+        int i = 0;
+        while (i < stepping.size()) {
+            Net s = stepping.get(i);
+            if (i + 3 < stepping.size() && stepping.get(i + 3).m == s.m) {
+                gradNormSq4(s, stepping.get(i + 1), stepping.get(i + 2), stepping.get(i + 3));
+                i += 4;
+            } else {
+                s.gradNormSq = gradNormSq(s);
+                i++;
+            }
+        }
+        for (Net s : stepping) {
+            if (move) {
+                update(s);
+            }
+        }
+    }
+
+    /** ||G||^2 of four networks of one width, each summed in row-major (r, k) order as {@link #gradNormSq}. */
+    private void gradNormSq4(Net n0, Net n1, Net n2, Net n3) {
+        double a0 = 0.0;
+        double a1 = 0.0;
+        double a2 = 0.0;
+        double a3 = 0.0;
+        final double[] g0 = n0.gt;
+        final double[] g1 = n1.gt;
+        final double[] g2 = n2.gt;
+        final double[] g3 = n3.gt;
+        for (int c0 = 0; c0 < n0.vecEnd; ) {
+            int width = c0 < n0.fullEnd ? 3 * L : L;
+            int base = c0 * dp;
+            for (int j = 0; j < width; j++) {
+                for (int k = 0; k < d; k++) {
+                    int idx = base + k * width + j;
+                    double v0 = g0[idx];
+                    double v1 = g1[idx];
+                    double v2 = g2[idx];
+                    double v3 = g3[idx];
+                    a0 += v0 * v0;
+                    a1 += v1 * v1;
+                    a2 += v2 * v2;
+                    a3 += v3 * v3;
+                }
+            }
+            c0 += width;
+        }
+        final double[] t0 = n0.gtail;
+        final double[] t1 = n1.gtail;
+        final double[] t2 = n2.gtail;
+        final double[] t3 = n3.gtail;
+        for (int j = 0; j < t0.length; j++) {
+            double v0 = t0[j];
+            double v1 = t1[j];
+            double v2 = t2[j];
+            double v3 = t3[j];
+            a0 += v0 * v0;
+            a1 += v1 * v1;
+            a2 += v2 * v2;
+            a3 += v3 * v3;
+        }
+        n0.gradNormSq = a0;
+        n1.gradNormSq = a1;
+        n2.gradNormSq = a2;
+        n3.gradNormSq = a3;
     }
 
     /** Scalar tail, u, e, loss, scaled X and the gradient product of one network (as GdVectorKernel.compute). */
@@ -268,10 +336,9 @@ final class GdVectorPack {
     }
 
     /**
-     * ||G||^2 summed in row-major (r, k) order, exactly as GdKernel sums its unpacked gradient, and with
-     * {@code move} the update w - eta g into the other weight buffer (elementwise, same rounding).
+     * ||G||^2 summed in row-major (r, k) order, exactly as GdKernel sums its unpacked gradient.
      */
-    private void finish(Net s, boolean move) {
+    private double gradNormSq(Net s) {
         double acc = 0.0;
         final double[] gt = s.gt;
         for (int c0 = 0; c0 < s.vecEnd; ) {
@@ -290,10 +357,13 @@ final class GdVectorPack {
             double v = gtail[j];
             acc += v * v;
         }
-        s.gradNormSq = acc;
-        if (!move) {
-            return;
-        }
+        return acc;
+    }
+
+    /** w - eta g into the other weight buffer, elementwise with the single run's rounding. */
+    private void update(Net s) {
+        final double[] gt = s.gt;
+        final double[] gtail = s.gtail;
         final double eta = s.eta;
         final double[] w = s.wpEval;
         final double[] wn = s.wpNext;

@@ -53,11 +53,14 @@ class PackTest {
 
     @Test
     void packsShowFusionActuallyHappened() {
-        // Three networks of one data set and budget, one diverging at once: all three enter one fused kernel
+        // Networks of one data set and budget, one diverging at once: all enter one fused kernel
         // (the implementation name is the vector engine's), and each equals its single run.
         TaskSpec base = TaskSpec.sphere(24, 20, 5, 1, 2).withSteps(150).withCheckpoints(10, 4);
         List<TaskSpec> specs = List.of(base, base.withEta(0.3, EtaMode.STABILITY).withTargetLossRatio(0.05),
-                base.withEta(6.0, EtaMode.STABILITY));
+                base.withEta(6.0, EtaMode.STABILITY), base.withKappa(1.0).withTargetLossRatio(0.2),
+                TaskSpec.sphere(24, 20, 5, 1, 7).withSteps(150).withCheckpoints(10, 4),
+                TaskSpec.sphere(24, 20, 5, 1, 8).withSteps(150).withCheckpoints(10, 4));   // 6 of one width:
+                                                                     // ||G||^2 of four side by side, two alone
         assertTrue(Pack.fusable(base) || !GdKernel.VECTOR_AVAILABLE);
         assertPackMatchesSingles(specs);
         assertEquals(Status.DIVERGED, SweepWorker.run(specs.get(2)).status());
