@@ -18,13 +18,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the benchmark lives in the worker's bench jar, not on the driver's compile class path
+        // The benchmark lives in sweep-worker's bench jar (no production jar has it); bin/sweep puts it
+        // on the class path.
         Class<?> bench;
         try {
             bench = Class.forName("org.sweep.worker.bench.Bench");
         } catch (ClassNotFoundException e) {
-            throw new Main.UsageException("bench: the worker's bench jar (sweep-worker-*-bench.jar) is not on the class path;"
-                    + " run bin/sweep bench");
+            throw new Main.UsageException("the benchmark is not on the class path (sweep-worker's bench jar);"
+                    + " run it with bin/sweep bench");
         }
         bench.getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
         return Main.OK;

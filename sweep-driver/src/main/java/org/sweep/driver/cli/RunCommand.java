@@ -12,6 +12,7 @@ import org.sweep.driver.run.FileData;
 import org.sweep.driver.run.Progress;
 import org.sweep.driver.run.SweepRunner;
 import org.sweep.driver.run.TaskFunction;
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.OutputLock;
 import org.sweep.driver.store.ResultStore;
 import picocli.CommandLine.Command;
@@ -74,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
         // wave's files while hooks run, so the lock stays until the process is gone and the next run
         // takes it over as stale (its pid is dead), then recovers under it.
         try (OutputLock lock = OutputLock.acquire(store.out())) {
+            Compaction.finishPending(store);
             int removed = store.recover();
             if (removed > 0) {
                 io.err().println("sweep: removed " + removed + " file(s) of waves an interrupted run left"

@@ -2,6 +2,7 @@ package org.sweep.driver.run;
 
 import org.sweep.driver.store.TaskOutcome;
 
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.Provenance;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.Tables;
@@ -211,6 +212,12 @@ public final class SweepRunner {
                 progress.setCommitted(next);
             }
         }
+        if (waves > 0) {
+            int merged = new Compaction(spark, store).compact(sweep);
+            if (merged > 0) {
+                err.println("sweep " + sweep + ": compacted the files of " + merged + " small waves into one");
+            }
+        }
         writeSweepRecord(recordId, plan, planned, startedAt, System.currentTimeMillis(), codeVersion, false);
         return new Report(sweep, planned, already, todo.size(), ok, diverged, failed, waves,
                 (System.nanoTime() - t0) / 1e9);
@@ -231,20 +238,20 @@ public final class SweepRunner {
             java.nio.file.Path staging = store.stagingDir(waveId);
             spark.createDataFrame(outcomes.map(o -> Tables.runsRow(o, codeVersion)).coalesce(1),
                             Tables.fileSchema(Tables.RUNS))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.RUNS).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.RUNS).toUri().toString());
             int trajFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.trajectoryRows() + TRAJECTORY_ROWS_PER_FILE - 1) / TRAJECTORY_ROWS_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.trajectoryRows(o).iterator()).coalesce(trajFiles),
                             Tables.fileSchema(Tables.TRAJECTORIES))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.TRAJECTORIES).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.TRAJECTORIES).toUri().toString());
             int specFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.spectrumValues() + SPECTRUM_VALUES_PER_FILE - 1) / SPECTRUM_VALUES_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.spectraRows(o).iterator()).coalesce(specFiles),
                             Tables.fileSchema(Tables.SPECTRA))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SPECTRA).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SPECTRA).toUri().toString());
             hook.at("staged", waveId);
 
-            Row check = spark.read().schema(Tables.fileSchema(Tables.RUNS)).parquet(staging.resolve(Tables.RUNS).toString())
+            Row check = spark.read().schema(Tables.fileSchema(Tables.RUNS)).parquet(staging.resolve(Tables.RUNS).toUri().toString())
                     .agg(count(lit(1)), countDistinct(col("task_id"))).first();
             if (check.getLong(0) != wave.size() || check.getLong(1) != wave.size()) {
                 throw new IllegalStateException("wave " + waveId + " staged " + check.getLong(0) + " runs rows with "
@@ -282,7 +289,7 @@ public final class SweepRunner {
         Row row = Tables.sweepsRow(config.toString(), tasks, startedAt, finishedAt, codeVersion, master);
         java.nio.file.Path staging = store.stagingDir(recordId + (first ? "" : "-end"));
         spark.createDataFrame(List.of(row), Tables.fileSchema(Tables.SWEEPS)).coalesce(1)
-                .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SWEEPS).toString());
+                .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SWEEPS).toUri().toString());
         try {
             // Moves staging/<id>[-end]/sweeps/part-* to sweeps/sweep=<name>/part-<id>-00000.parquet,
             // replacing the started record atomically at the end.
