@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sweep.driver.analysis.AnalysisTables;
 import org.sweep.driver.store.ResultStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,13 +53,15 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Timing.mark(io.err(), "command parsed");
         if (statements.size() > 1) {
             throw new ParameterException(spec.commandLine(), "sql expects exactly one quoted statement, got "
                     + statements.size() + " arguments (or none, to read statements from stdin)");
         }
         ResultStore store = new ResultStore(Main.existingOut(common));
         if (statements.size() == 1) {
-            SparkSession spark = Main.session(common, "sweep sql");
+            SparkSession spark = Main.session(Main.forQueries(common), "sweep sql");
+            Timing.mark(io.err(), "Spark session started");
             String text = statements.get(0);
             answer(spark, store, text, false);
             return Main.OK;
@@ -81,7 +82,7 @@ final class SqlCommand implements Callable<Integer> {
         String text;
         while ((text = input.next()) != null) {
             if (spark == null) {
-                spark = Main.session(common, "sweep sql");
+                spark = Main.session(Main.forQueries(common), "sweep sql");
             }
             try {
                 answer(spark, store, text, true);
@@ -102,22 +103,25 @@ final class SqlCommand implements Callable<Integer> {
     /** The start of the line after a failed statement in persistent mode; the message follows. */
     static final String END_ERROR = "-- error: ";
 
-    private boolean viewsRegistered;
+    private Views views;
 
     /** Checks one statement with the guard, runs it and prints its answer; SQL errors as usage errors. */
     private void answer(SparkSession spark, ResultStore store, String text, boolean keepGoing) throws Exception {
+        // Views first: the guard may analyse the statement, which resolves the names it reads.
+        if (views == null) {
+            views = new Views(spark, store);
+        }
+        views.registerFor(text);
+        Timing.mark(io.err(), "views registered");
         try {
             SqlGuard.check(spark, text);
         } catch (SqlGuard.RefusedException e) {
             throw new Main.UsageException(e.getMessage());
         }
-        if (!viewsRegistered) {
-            store.registerViews(spark);
-            AnalysisTables.registerViews(spark, store.out());
-            viewsRegistered = true;
-        }
+        Timing.mark(io.err(), "statement checked");
         try {
             print(spark.sql(text), format, io.out());
+            Timing.mark(io.err(), "statement answered");
         } catch (Exception e) {
             String message = Main.sqlError(e);
             if (message != null) {

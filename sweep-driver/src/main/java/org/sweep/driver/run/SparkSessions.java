@@ -62,6 +62,10 @@ public final class SparkSessions {
         c.put("spark.sql.parquet.compression.codec", "snappy");
         // The runs schema has ~70 columns; avoid the "truncated the string representation" warning.
         c.put("spark.sql.debug.maxToStringFields", "500");
+        // No spark-warehouse/ in the caller's directory: nothing is ever stored in the warehouse
+        // (the tables are files under --out), but Spark creates it when the catalog is first used.
+        c.put("spark.sql.warehouse.dir", Path.of(System.getProperty("java.io.tmpdir"),
+                "sweep-spark-warehouse-" + System.getProperty("user.name", "user")).toUri().toString());
         if (appJar != null) {
             c.put("spark.jars", appJar.toAbsolutePath().toString());
         }
