@@ -78,7 +78,7 @@ public final class Reports {
         Row counts = spark.sql("SELECT count_if(status = 'ok'), count_if(status = 'diverged'),"
                 + " count_if(status = 'failed')" + inPlan(sweep)).first();
         long[] c = {counts.getLong(0), counts.getLong(1), counts.getLong(2)};
-        out.printf("stored for this plan of %s: %d ok, %d diverged, %d failed%n", sweep, c[0], c[1], c[2]);
+        out.printf("stored for %s: %d ok, %d diverged, %d failed%n", sweep, c[0], c[1], c[2]);
         long others = spark.sql("SELECT count(*) FROM runs WHERE sweep = " + sqlString(sweep)
                 + " AND task_id NOT IN (SELECT task_id FROM " + PLAN_VIEW + ")").first().getLong(0);
         if (others > 0) {
