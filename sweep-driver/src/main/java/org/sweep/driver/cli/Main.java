@@ -122,11 +122,12 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("export", new ExportCommand(io));
         cl.addSubcommand("show", new ShowCommand(io));
         cl.addSubcommand("rerun", new RerunCommand(io));
-        cl.addSubcommand("analyze", new AnalyzeCommand(io));
+        cl.addSubcommand("analyze", AnalyzeCommand.commandLine(io));
+        cl.addSubcommand("search", new SearchCommand(io));
         cl.addSubcommand("bench", new BenchCommand());
         cl.addSubcommand("completion", new CompletionCommand(io));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
-        for (String passThrough : List.of("analyze", "bench")) {
+        for (String passThrough : List.of("bench")) {
             CommandLine sub = cl.getSubcommands().get(passThrough);
             sub.setStopAtPositional(true);
             sub.setUnmatchedOptionsArePositionalParams(true);
@@ -315,8 +316,8 @@ public final class Main implements Callable<Integer> {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
         }
-        Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
-        if (a.master.startsWith("spark://") && appJar == null) {
+        Path appJar = SparkSessions.needsAppJar(a.master) ? SparkSessions.findAppJar() : null;
+        if (appJar == null && SparkSessions.needsAppJar(a.master) && !a.master.startsWith("local-cluster[")) {
             throw new UsageException("--master " + a.master + " needs the application jar sweep-driver-app.jar"
                     + " (built by mvn package; bin/sweep builds it)");
         }

@@ -132,13 +132,15 @@ final class RerunCommand implements Callable<Integer> {
         try {
             TaskSpec spec = new TaskSpec(
                     Integer.parseInt(f.get("width")), Integer.parseInt(f.get("n")), Integer.parseInt(f.get("d")),
-                    f.get("data_kind"), f.get("dataset"), Long.parseLong(f.get("data_seed")), f.get("labels"),
+                    org.sweep.worker.DataKind.parse(f.get("data_kind")), f.get("dataset"), Long.parseLong(f.get("data_seed")), f.get("labels"),
                     Double.parseDouble(f.get("kappa")), Long.parseLong(f.get("seed")), Double.parseDouble(f.get("eta")),
                     EtaMode.parse(f.get("eta_mode")), Integer.parseInt(f.get("steps")),
                     Double.parseDouble(f.get("target_loss_ratio")), Integer.parseInt(f.get("checkpoints")),
-                    Integer.parseInt(f.get("spectrum_checkpoints")), f.getOrDefault("loss", "square"),
-                    f.getOrDefault("activation", "relu"), Integer.parseInt(f.getOrDefault("batch_size", "0")),
-                    f.getOrDefault("train_layers", "first"));
+                    Integer.parseInt(f.get("spectrum_checkpoints")),
+                    org.sweep.worker.Loss.parse(f.getOrDefault("loss", "square")),
+                    org.sweep.worker.Activation.parse(f.getOrDefault("activation", "relu")),
+                    Integer.parseInt(f.getOrDefault("batch_size", "0")),
+                    org.sweep.worker.TrainLayers.parse(f.getOrDefault("train_layers", "first")));
             if (!TaskIds.canonicalJson(spec).equals(configJson)) {
                 throw new Main.UsageException("config_json " + configJson + " has fields this version does not know"
                         + " (it reads back as " + TaskIds.canonicalJson(spec) + ")");

@@ -12,10 +12,12 @@ import org.sweep.driver.run.FileData;
 import org.sweep.driver.run.Progress;
 import org.sweep.driver.run.SweepRunner;
 import org.sweep.driver.run.TaskFunction;
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.OutputLock;
 import org.sweep.driver.store.ResultStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -36,6 +38,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     SetOptions set;
+
+    @Option(names = "--no-pack", negatable = false,
+            description = "one task per Spark partition instead of packs of tasks that share their data"
+                    + " (same rows, bit for bit)")
+    boolean noPack;
 
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "the sweep file (YAML), e.g. conf/quickstart.yaml")
     List<String> files = new ArrayList<>();
@@ -109,6 +116,7 @@ final class RunCommand implements Callable<Integer> {
         // wave's files while hooks run, so the lock stays until the process is gone and the next run
         // takes it over as stale (its pid is dead), then recovers under it.
         try (OutputLock lock = OutputLock.acquire(store.out())) {
+            Compaction.finishPending(store);
             int removed = store.recover();
             if (removed > 0) {
                 io.err().println("sweep: removed " + removed + " file(s) of waves an interrupted run left"
@@ -127,7 +135,8 @@ final class RunCommand implements Callable<Integer> {
             }
             SparkSession spark = Main.session(common, "sweep run " + plan.name());
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
-            SweepRunner runner = new SweepRunner(spark, store, fn, common.master, io.err(), Progress.stderrIsTerminal());
+            SweepRunner runner = new SweepRunner(spark, store, fn, common.master, io.err(), Progress.stderrIsTerminal())
+                    .withPacking(!noPack, Math.max(plan.peakBytes(), SweepRunner.DEFAULT_PACK_MEMORY_BYTES));
             SweepRunner.Report report = runner.run(plan);
             store.registerViews(spark);
             Reports.printSummary(spark, report, store, plan, io.out());

@@ -85,6 +85,9 @@ public final class Tables {
         // appended later (nullable, so older files still read): logistic-loss summary, how H_inf was computed
         opt("train_error_final", D), opt("margin_final", D), opt("proxy_g_final", D), opt("grad_ratio_final", D),
         opt("h_inf_method", S),
+        // appended later (nullable): content fingerprint of file data; null for generated data and for
+        // rows stored before fingerprints existed
+        opt("data_fingerprint", S),
     });
 
     /** One row per (task, checkpoint). */
@@ -144,11 +147,11 @@ public final class Tables {
         double gflops = busy > 0 ? c.flops() / busy / 1e9 : 0.0;
         return RowFactory.create(
                 o.taskId(),
-                s.width(), s.n(), s.d(), s.dataKind(), s.dataset(), s.dataSeed(),
+                s.width(), s.n(), s.d(), s.dataKind().key(), s.dataset(), s.dataSeed(),
                 s.labels(), s.kappa(), s.seed(),
                 r.etaValue(), r.etaFactor(), s.etaMode().key(),
                 s.steps(), s.targetLossRatio(), s.checkpoints(), s.spectrumCheckpoints(),
-                s.loss(), s.activation(), s.batchSize(), s.trainLayers(),
+                s.loss().key(), s.activation().key(), s.batchSize(), s.trainLayers().key(),
                 m.lambda0(), m.lambdaMaxInf(), m.maxCos(), m.yHinvY(),
                 m.loss0(), m.lambdaMinH0(), m.h0Dev(),
                 m.lossFinal(), m.stepsRun(), m.stepsToTarget(),
@@ -161,7 +164,25 @@ public final class Tables {
                 o.executor(), o.attempt(),
                 codeVersion, o.javaVersion(), o.osArch(), c.blas(), c.lapack(),
                 new Timestamp(o.createdAtMillis()), o.configJson(),
-                m.trainErrorFinal(), m.marginFinal(), m.proxyGFinal(), m.gradRatioFinal(), m.hInfMethod());
+                m.trainErrorFinal(), m.marginFinal(), m.proxyGFinal(), m.gradRatioFinal(), m.hInfMethod(),
+                dataFingerprint(s.dataset()));
+    }
+
+    /**
+     * The {@code sha256} parameter of a dataset identifier ({@code kind?key=value&...&sha256=<hex>},
+     * written by {@code DataSource.id()}), or null when it has none (generated data, older identifiers).
+     */
+    static String dataFingerprint(String dataset) {
+        int q = dataset.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String part : dataset.substring(q + 1).split("&")) {
+            if (part.startsWith("sha256=")) {
+                return part.substring("sha256=".length());
+            }
+        }
+        return null;
     }
 
     /** The {@code trajectories} rows of a task, without the partition column. */

@@ -84,7 +84,7 @@ class MainTest {
     void helpPrintsUsageGeneratedFromTheOptions() {
         SqlViewsTest.Result r = sweep("help");
         assertEquals(Main.OK, r.code());
-        for (String command : List.of("run", "plan", "sql", "status", "analyze", "bench", "completion", "help")) {
+        for (String command : List.of("run", "plan", "sql", "status", "analyze", "search", "bench", "completion", "help")) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + command + " ")), command + " in " + r.out());
         }
         SqlViewsTest.Result runHelp = sweep("run", "--help");
@@ -95,6 +95,28 @@ class MainTest {
         }
         assertEquals(runHelp.out(), sweep("help", "run").out(), "help run is run --help");
         assertTrue(sweep("sql", "--help").out().contains("--format=table|csv|json"));
+    }
+
+    @Test
+    void analyzeAndSearchRejectBadOptionsBeforeAnyWork() {
+        SqlViewsTest.Result none = sweep("analyze", "threshold");
+        assertEquals(Main.USAGE, none.code());
+        assertTrue(none.err().contains("--sweep"), none.err());
+        SqlViewsTest.Result crit = sweep("analyze", "threshold", "--sweep", "x", "--criterion", "nope");
+        assertEquals(Main.USAGE, crit.code());
+        assertTrue(crit.err().contains("--criterion must be one of bound_holds, lemma, target, kernel"), crit.err());
+        SqlViewsTest.Result delta = sweep("analyze", "threshold", "--sweep", "x", "--delta", "0");
+        assertEquals(Main.USAGE, delta.code());
+        assertTrue(delta.err().contains("--delta 0.0"), delta.err());
+        SqlViewsTest.Result which = sweep("analyze");
+        assertEquals(Main.USAGE, which.code());
+        assertTrue(which.err().contains("threshold or calibrate"), which.err());
+        SqlViewsTest.Result search = sweep("search");
+        assertEquals(Main.USAGE, search.code());
+        assertTrue(search.err().contains("exactly one sweep file"), search.err());
+        SqlViewsTest.Result rounds = sweep("search", "../conf/tiny.yaml", "--rounds", "-1");
+        assertEquals(Main.USAGE, rounds.code());
+        assertTrue(rounds.err().contains("--rounds -1"), rounds.err());
     }
 
     @Test
