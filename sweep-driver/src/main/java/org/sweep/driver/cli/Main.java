@@ -119,6 +119,9 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand("plan", new PlanCommand(io));
         cl.addSubcommand("sql", new SqlCommand(io));
         cl.addSubcommand("status", new StatusCommand(io));
+        cl.addSubcommand("export", new ExportCommand(io));
+        cl.addSubcommand("show", new ShowCommand(io));
+        cl.addSubcommand("rerun", new RerunCommand(io));
         cl.addSubcommand("analyze", AnalyzeCommand.commandLine(io));
         cl.addSubcommand("search", new SearchCommand(io));
         cl.addSubcommand("bench", new BenchCommand());
@@ -171,7 +174,7 @@ public final class Main implements Callable<Integer> {
             if (arg.startsWith("-")) {
                 String opt = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 if (opt.equals("--set")) {
-                    return "--set applies to run and plan only";
+                    return "--set applies to run, plan and status only";
                 }
                 return "unknown option '" + arg + "'" + (top ? "" : " for " + c.getCommandName()) + guess;
             }
@@ -313,6 +316,19 @@ public final class Main implements Callable<Integer> {
         Map<String, String> settings = SparkSessions.settings(a.master, a.ui, appJar, extra);
         settings.put("spark.app.name", appName);
         return SparkSessions.start(settings);
+    }
+
+    /**
+     * Settings for commands that only query the tables (sql, status, export, show): a local master
+     * gets one shuffle partition per core instead of Spark's 200 (tables of thousands of rows; each
+     * partition is a task to schedule). Results do not depend on it; --conf still wins.
+     */
+    static CommonOptions forQueries(CommonOptions a) {
+        if (isLocal(a.master)) {
+            a.conf.putIfAbsent("spark.sql.shuffle.partitions",
+                    Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        }
+        return a;
     }
 
     static Path existingOut(CommonOptions a) throws UsageException {

@@ -29,6 +29,25 @@ public final class Reports {
         return Map.of("sweep", sweep);
     }
 
+    /** The view of a plan's (sweep, task_id) pairs that the summary and {@code status FILE} join with. */
+    static final String PLAN_VIEW = "sweep_plan_tasks";
+
+    /** Registers the plan's task ids as the view {@link #PLAN_VIEW}. */
+    static void registerPlan(SparkSession spark, org.sweep.driver.plan.SweepPlan plan) {
+        List<Row> rows = plan.tasks().stream().map(t -> org.apache.spark.sql.RowFactory.create(plan.name(), t.taskId()))
+                .toList();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("sweep", org.apache.spark.sql.types.DataTypes.StringType, false)
+                .add("task_id", org.apache.spark.sql.types.DataTypes.StringType, false);
+        spark.createDataFrame(rows, schema).createOrReplaceTempView(PLAN_VIEW);
+    }
+
+    /** The runs of one sweep that belong to the registered plan; the query takes the parameter {@code :sweep}. */
+    static String inPlan(String sweep) {
+        return " FROM runs WHERE sweep = :sweep AND task_id IN (SELECT task_id FROM " + PLAN_VIEW
+                + " WHERE sweep = :sweep)";
+    }
+
     /** Per width: tasks, median rate_empirical, fraction bound_holds, median max_dist_final of one sweep. */
     public static Dataset<Row> perWidth(SparkSession spark, String sweep) {
         return spark.sql("SELECT width, count(*) AS tasks, round(median(rate_empirical), 6) AS median_rate_empirical,"
@@ -50,22 +69,38 @@ public final class Reports {
      */
     static final double DEGENERATE_LAMBDA0 = 1e-12;
 
-    /** Prints the summary after a run; the views must be registered. */
-    public static void printSummary(SparkSession spark, SweepRunner.Report report, ResultStore store, PrintStream out) {
+    /**
+     * Prints the summary after a run, over exactly this plan's tasks (a sweep name may also hold rows
+     * of other configurations, e.g. runs with other --set values: they are counted, not mixed in).
+     */
+    public static void printSummary(SparkSession spark, SweepRunner.Report report, ResultStore store,
+                                    org.sweep.driver.plan.SweepPlan plan, PrintStream out) {
         String sweep = report.sweep();
+        registerPlan(spark, plan);
         out.printf("sweep %s: %d tasks planned, %d already stored, %d run in %d wave(s), %.1f s%n", sweep,
                 report.planned(), report.alreadyStored(), report.ran(), report.waves(), report.seconds());
-        Dataset<Row> table = perWidth(spark, sweep);
+        Dataset<Row> table = spark.sql("SELECT width, count(*) AS tasks, round(median(rate_empirical), 6) AS"
+                + " median_rate_empirical, round(avg(CASE WHEN bound_holds THEN 1.0 WHEN NOT bound_holds THEN 0.0 END),"
+                + " 3) AS fraction_bound_holds, round(median(max_dist_final), 6) AS median_max_dist" + inPlan(sweep)
+                + " GROUP BY width ORDER BY width", sweepParam(sweep));
         List<Row> rows = table.collectAsList();
         TextOutput.table(table.schema(), rows.iterator(), out);
-        long[] c = statusCounts(spark, sweep);
+        Row counts = spark.sql("SELECT count_if(status = 'ok'), count_if(status = 'diverged'),"
+                + " count_if(status = 'failed')" + inPlan(sweep), sweepParam(sweep)).first();
+        long[] c = {counts.getLong(0), counts.getLong(1), counts.getLong(2)};
         out.printf("stored for %s: %d ok, %d diverged, %d failed%n", sweep, c[0], c[1], c[2]);
+        long others = spark.sql("SELECT count(*) FROM runs WHERE sweep = :sweep"
+                + " AND task_id NOT IN (SELECT task_id FROM " + PLAN_VIEW + ")", sweepParam(sweep)).first().getLong(0);
+        if (others > 0) {
+            out.printf("(sweep %s also holds %d stored task(s) of other configurations, not in this summary;"
+                    + " see: bin/sweep status FILE --out %s)%n", sweep, others, store.out());
+        }
         if (c[1] + c[2] > 0) {
             out.printf("WARNING: %d task(s) diverged and %d failed; see: bin/sweep sql --out %s \"SELECT task_id,"
                     + " width, n, eta, status, message FROM runs WHERE sweep = %s AND status <> 'ok'\"%n",
                     c[1], c[2], store.out(), shownLiteral(sweep));
         }
-        long degenerate = spark.sql("SELECT count(*) FROM runs WHERE sweep = :sweep AND lambda0 <= :ratio * lambda_max_inf",
+        long degenerate = spark.sql("SELECT count(*)" + inPlan(sweep) + " AND lambda0 <= :ratio * lambda_max_inf",
                 Map.of("sweep", sweep, "ratio", DEGENERATE_LAMBDA0)).first().getLong(0);
         if (degenerate > 0) {
             out.printf("WARNING: %d task(s) have lambda0 = lambda_min(H_inf) <= %.0e lambda_max(H_inf): duplicate or"
@@ -77,16 +112,31 @@ public final class Reports {
                 + " FROM runs WHERE sweep = %s GROUP BY width, n ORDER BY width, n\"%n", store.out(), shownLiteral(sweep));
     }
 
-    /** Per sweep: stored tasks, planned total (last sweeps record), ok, diverged, failed. */
-    public static Dataset<Row> status(SparkSession spark) {
+    /**
+     * Per sweep: tasks stored, planned by its last run (sweeps table), ok, diverged, failed; with a
+     * registered plan ({@link #registerPlan}) also, for the plan's sweep, the tasks the file plans now,
+     * how many of them are stored, and how many stored tasks the file no longer plans.
+     */
+    public static Dataset<Row> status(SparkSession spark, boolean withPlan) {
+        String plan = withPlan ? ", p AS (SELECT sweep, count(*) AS in_file FROM " + PLAN_VIEW + " GROUP BY sweep),"
+                + " rp AS (SELECT r.sweep, count_if(p.task_id IS NOT NULL) AS stored_in_file,"
+                + " count_if(p.task_id IS NULL) AS not_in_file FROM runs r LEFT JOIN " + PLAN_VIEW + " p"
+                + " ON r.sweep = p.sweep AND r.task_id = p.task_id WHERE r.sweep IN (SELECT sweep FROM p)"
+                + " GROUP BY r.sweep)" : "";
+        String planCols = withPlan ? " p.in_file AS file_planned, CASE WHEN p.in_file IS NOT NULL THEN"
+                + " coalesce(rp.stored_in_file, 0) END AS file_stored, CASE WHEN p.in_file IS NOT NULL THEN"
+                + " coalesce(rp.not_in_file, 0) END AS not_in_file," : "";
+        String planJoin = withPlan ? " FULL OUTER JOIN p ON coalesce(r.sweep, s.sweep) = p.sweep"
+                + " LEFT JOIN rp ON p.sweep = rp.sweep" : "";
         return spark.sql("WITH r AS (SELECT sweep, count(*) AS done, count_if(status = 'ok') AS ok,"
                 + " count_if(status = 'diverged') AS diverged, count_if(status = 'failed') AS failed"
                 + " FROM runs GROUP BY sweep),"
                 + " s AS (SELECT sweep, max_by(tasks, started_at) AS total, max(started_at) AS last_run,"
-                + " max_by(finished_at, started_at) AS last_finished FROM sweeps GROUP BY sweep)"
-                + " SELECT coalesce(r.sweep, s.sweep) AS sweep, coalesce(r.done, 0) AS done, s.total,"
+                + " max_by(finished_at, started_at) AS last_finished FROM sweeps GROUP BY sweep)" + plan
+                + " SELECT coalesce(r.sweep, s.sweep" + (withPlan ? ", p.sweep" : "") + ") AS sweep,"
+                + " coalesce(r.done, 0) AS stored, s.total AS last_planned," + planCols
                 + " coalesce(r.ok, 0) AS ok, coalesce(r.diverged, 0) AS diverged, coalesce(r.failed, 0) AS failed,"
                 + " s.last_run, s.last_finished"
-                + " FROM r FULL OUTER JOIN s ON r.sweep = s.sweep ORDER BY sweep");
+                + " FROM r FULL OUTER JOIN s ON r.sweep = s.sweep" + planJoin + " ORDER BY sweep");
     }
 }

@@ -60,6 +60,47 @@ final class RunCommand implements Callable<Integer> {
         return files.get(0);
     }
 
+    /**
+     * One line when dev.ludovic.netlib found no native BLAS/LAPACK (OpenBLAS) and the tasks of a local
+     * master will use its pure-Java fallback: slower, and its rows differ in the last bits from rows
+     * computed with OpenBLAS (the columns blas and lapack record which was used).
+     */
+    static void blasNotice(java.io.PrintStream err) {
+        boolean nativeBlas = dev.ludovic.netlib.blas.BLAS.getInstance() instanceof dev.ludovic.netlib.blas.NativeBLAS;
+        boolean nativeLapack = dev.ludovic.netlib.lapack.LAPACK.getInstance()
+                instanceof dev.ludovic.netlib.lapack.NativeLAPACK;
+        if (!nativeBlas || !nativeLapack) {
+            err.println("sweep: note: no native " + (nativeBlas ? "LAPACK" : nativeLapack ? "BLAS" : "BLAS/LAPACK")
+                    + " (OpenBLAS) found; using the pure-Java fallback, which is slower (Debian: apt-get install"
+                    + " libopenblas0)");
+        }
+    }
+
+    /**
+     * With --set, one line saying how the overrides changed the task set against the file alone
+     * (stored rows of the file's own tasks stay; a changed setting is a new task with its own id).
+     */
+    private void echoTaskSetChange(Path file, SweepPlan plan) {
+        if (set.sets.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> base;
+        try {
+            base = new java.util.HashSet<>(SweepPlanner.plan(file, List.of(), Main.executorMemoryBytes(common)).tasks()
+                    .stream().map(t -> t.taskId()).toList());
+        } catch (Exception e) {
+            return;
+        }
+        long kept = plan.tasks().stream().filter(t -> base.contains(t.taskId())).count();
+        if (kept == base.size() && kept == plan.tasks().size()) {
+            io.err().println("sweep: --set " + String.join(" --set ", set.sets) + " leaves the file's task set as it is");
+        } else {
+            io.err().println("sweep: --set " + String.join(" --set ", set.sets) + " changes the task set: "
+                    + plan.tasks().size() + " tasks instead of the file's " + base.size() + " (" + kept
+                    + " in common); the summary covers these " + plan.tasks().size());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path file = Main.sweepFile(oneFile(spec, files));
@@ -82,6 +123,16 @@ final class RunCommand implements Callable<Integer> {
                         + " uncommitted; their tasks run again");
             }
             Main.checkTables(store);
+            // Everything that can reject the input has run (bad input stays a single line); the
+            // user sees that it began before the seconds of Spark's start.
+            io.err().println("sweep: planned " + plan.name() + " from " + file + ": " + plan.tasks().size()
+                    + " tasks; starting Spark (" + common.master + ") ...");
+            Timing.mark(io.err(), "first line of run printed");
+            echoTaskSetChange(file, plan);
+            io.err().flush();
+            if (Main.isLocal(common.master)) {
+                blasNotice(io.err());
+            }
             SparkSession spark = Main.session(common, "sweep run " + plan.name());
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
             SweepRunner runner = new SweepRunner(spark, store, fn, common.master, io.err(), Progress.stderrIsTerminal())
@@ -91,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
             SweepRunner.Report report = runner.run(plan);
             stop.finish();
             store.registerViews(spark);
-            Reports.printSummary(spark, report, store, io.out());
+            Reports.printSummary(spark, report, store, plan, io.out());
             return Main.OK;
         }
     }

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sweep.driver.analysis.AnalysisTables;
 import org.sweep.driver.store.ResultStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +53,7 @@ final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Timing.mark(io.err(), "command parsed");
         if (statements.size() > 1) {
             throw new ParameterException(spec.commandLine(), "sql expects exactly one quoted statement, got "
                     + statements.size() + " arguments (or none, to read statements from stdin)");
@@ -65,7 +65,8 @@ final class SqlCommand implements Callable<Integer> {
             throw new Main.UsageException(e.getMessage());
         }
         if (statements.size() == 1) {
-            SparkSession spark = SqlGuard.readOnlySession(Main.session(common, "sweep sql"));
+            SparkSession spark = SqlGuard.readOnlySession(Main.session(Main.forQueries(common), "sweep sql"));
+            Timing.mark(io.err(), "Spark session started");
             String text = statements.get(0);
             answer(spark, store, text, false);
             return Main.OK;
@@ -86,7 +87,7 @@ final class SqlCommand implements Callable<Integer> {
         String text;
         while ((text = input.next()) != null) {
             if (spark == null) {
-                spark = SqlGuard.readOnlySession(Main.session(common, "sweep sql"));
+                spark = SqlGuard.readOnlySession(Main.session(Main.forQueries(common), "sweep sql"));
             }
             try {
                 answer(spark, store, text, true);
@@ -107,7 +108,7 @@ final class SqlCommand implements Callable<Integer> {
     /** The start of the line after a failed statement in persistent mode; the message follows. */
     static final String END_ERROR = "-- error: ";
 
-    private boolean viewsRegistered;
+    private Views views;
 
     /**
      * Checks one statement with the guard (in the read-only session, where the views must be
@@ -115,11 +116,12 @@ final class SqlCommand implements Callable<Integer> {
      * errors as usage errors.
      */
     private void answer(SparkSession spark, ResultStore store, String text, boolean keepGoing) throws Exception {
-        if (!viewsRegistered) {
-            store.registerViews(spark);
-            AnalysisTables.registerViews(spark, store.out());
-            viewsRegistered = true;
+        // Views first: the guard analyses the statement, which resolves the names it reads.
+        if (views == null) {
+            views = new Views(spark, store);
         }
+        views.registerFor(text);
+        Timing.mark(io.err(), "views registered");
         try {
             SqlGuard.check(spark, text);
         } catch (SqlGuard.RefusedException e) {
@@ -127,6 +129,7 @@ final class SqlCommand implements Callable<Integer> {
         }
         try {
             print(spark.sql(text), format, io.out());
+            Timing.mark(io.err(), "statement answered");
         } catch (Exception e) {
             String message = Main.sqlError(e);
             if (message != null) {

@@ -83,6 +83,10 @@ public final class SparkSessions {
         c.put("spark.sql.parquet.compression.codec", "snappy");
         // The runs schema has ~70 columns; avoid the "truncated the string representation" warning.
         c.put("spark.sql.debug.maxToStringFields", "500");
+        // No spark-warehouse/ in the caller's directory: nothing is ever stored in the warehouse
+        // (the tables are files under --out), but Spark creates it when the catalog is first used.
+        c.put("spark.sql.warehouse.dir", Path.of(System.getProperty("java.io.tmpdir"),
+                "sweep-spark-warehouse-" + System.getProperty("user.name", "user")).toUri().toString());
         if (master.equals("yarn")) {
             // Without these Spark's YARN client looks for SPARK_HOME/jars; the project's own jars
             // (uploaded to the staging folder per application) serve instead.

@@ -35,7 +35,7 @@ class MainTest {
         assertUsage("--set expects key=value, got 'width'", "plan", "a.yaml", "--set", "width");
         assertUsage("--format must be table, csv or json, got 'xml'", "sql", "--format", "xml", "SELECT 1");
         assertUsage("sql expects exactly one quoted statement, got 2", "sql", "SELECT 1", "SELECT 2");
-        assertUsage("--set applies to run and plan only", "sql", "--set", "a=1", "SELECT 1");
+        assertUsage("--set applies to run, plan and status only", "sql", "--set", "a=1", "SELECT 1");
         assertUsage("--conf expects spark.key=value", "run", "a.yaml", "--conf", "x=1");
         assertUsage("sweep file " + dir.resolve("missing.yaml") + " does not exist", "run",
                 dir.resolve("missing.yaml").toString());

@@ -323,11 +323,43 @@ class SqlViewsTest {
     }
 
     @Test
+    void statementsFromStdinAreAnsweredOneAfterAnotherWithOneSession() {
+        String input = "SELECT count(*) AS n FROM runs;\n"
+                + "SELECT 'a;b' AS s -- a comment; with a semicolon\n;\n"
+                + "SELEC 1;\n"
+                + "SELECT nosuchcolumn FROM runs;\n"
+                + "DROP VIEW runs;\n"
+                + "SELECT width FROM runs WHERE width = 8 ORDER BY width";
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.execute(new String[] {"sql", "--out", out.toString(), "--format", "csv"},
+                new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        assertEquals(Main.USAGE, code, "three statements failed");
+        List<String> lines = o.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of("n", Long.toString(RUNS), "-- ok", "s", "a;b", "-- ok"), lines.subList(0, 6));
+        assertTrue(lines.get(6).startsWith("-- error: ") && lines.get(6).contains("syntax error"), lines.get(6));
+        assertTrue(lines.get(7).startsWith("-- error: ") && lines.get(7).contains("nosuchcolumn"), lines.get(7));
+        assertTrue(lines.get(8).startsWith("-- error: ") && lines.get(8).contains("refused"), lines.get(8));
+        assertEquals(List.of("width", "8", "8", "-- ok"), lines.subList(9, lines.size()));
+        assertEquals(3, e.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("sweep: ")).count());
+    }
+
+    @Test
+    void sqlErrorsAreSparksOneLineMessageWithExitCode2() {
+        Result r = sweep("sql", "--out", out.toString(), "SELECT nosuchcolumn FROM runs");
+        assertEquals(Main.USAGE, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("sweep: [UNRESOLVED_COLUMN"), r.err());
+        assertTrue(r.err().contains("nosuchcolumn"), r.err());
+    }
+
+    @Test
     void statusCountsStoredAndPlannedTasks() throws Exception {
         Result r = sweep("status", "--out", out.toString());
         assertEquals(Main.OK, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertTrue(lines.get(0).startsWith("sweep  done  total  ok  diverged  failed"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("sweep  stored  last_planned  ok  diverged  failed"), lines.get(0));
         assertTrue(lines.get(2).matches("views\\s+6\\s+6\\s+6\\s+0\\s+0\\s+.*"), lines.get(2));
         try (Stream<Path> s = Files.list(out)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().equals("_lock")), "sql/status take no lock");
