@@ -25,14 +25,17 @@ for sweep in ci-figure1 ci-threshold ci-labels ci-extensions; do
   "$ROOT/bin/sweep" run "$ROOT/conf/$sweep.yaml" --out "$OUT"
 done
 
+echo "== search ci-threshold-scale" >&2
+"$ROOT/bin/sweep" search "$ROOT/conf/ci-threshold-scale.yaml" --criterion lemma --rounds 1 --out "$OUT"
+
 export SWEEP_OUT="$OUT" SWEEP_BIN="$ROOT/bin/sweep" SWEEP_NO_BUILD=1
 export FIGURE1_SWEEP=ci-figure1 KERNEL_SWEEP=ci-figure1 THRESHOLD_SWEEP=ci-threshold LABELS_SWEEP=ci-labels
-export EXT_SWEEP=ci-extensions EXT_SKIP_RUN=1
+export EXT_SWEEP=ci-extensions EXT_SKIP_RUN=1 SCALE_SWEEP=ci-threshold-scale
 export THRESHOLD_CRITERION="${THRESHOLD_CRITERION:-lemma}"
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 
 mkdir -p "$OUT/notebooks"
-for nb in du2019-figure1 width-threshold kernel-regime extensions; do
+for nb in du2019-figure1 width-threshold width-threshold-scale kernel-regime extensions; do
   echo "== notebook $nb" >&2
   if [ "$INPLACE" = "--inplace" ]; then
     target=(--inplace)

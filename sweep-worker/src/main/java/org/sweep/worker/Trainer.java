@@ -5,6 +5,7 @@ import dev.ludovic.netlib.lapack.LAPACK;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One task: kernel statistics, full-batch gradient descent and the trajectory statistics of science.md
@@ -82,6 +83,7 @@ final class Trainer {
     private String kernelImplementation;
     private long nanosSpectra;
     private long nanosTotal;
+    private long nanosShared;    // time of data statistics built for a pack and carried by this task
 
     // State of the step loop, set by begin().
     private DataStats data;
@@ -112,11 +114,6 @@ final class Trainer {
 
     /** Checks the options this version implements; the message names the first unsupported one. */
     static void checkSupported(TaskSpec spec) {
-        Loss.parse(spec.loss());
-        Activation.parse(spec.activation());
-        if (!spec.trainLayers().equals("first") && !spec.trainLayers().equals("both")) {
-            throw new IllegalArgumentException("train_layers = " + spec.trainLayers() + ": must be first or both");
-        }
         long n = spec.n();
         long m = spec.width();
         long d = spec.d();
@@ -128,15 +125,15 @@ final class Trainer {
 
     /** True for the Du et al. setting the fused {@link GdKernel} runs: relu, square loss, full batch, first layer. */
     static boolean fusedCase(TaskSpec spec) {
-        return spec.activation().equals("relu") && spec.loss().equals("square") && spec.batchSize() == 0
-                && spec.trainLayers().equals("first");
+        return spec.activation() == Activation.RELU && spec.loss() == Loss.SQUARE && spec.batchSize() == 0
+                && spec.trainLayers() == TrainLayers.FIRST;
     }
 
     /** Runs the task on generated data ({@code data_kind = sphere}). Never throws. */
     TaskResult runGenerated() {
         return guarded(() -> {
-            if (!spec.dataKind().equals("sphere")) {
-                throw new IllegalArgumentException("data_kind = " + spec.dataKind()
+            if (!spec.dataKind().generated()) {
+                throw new IllegalArgumentException("data_kind = " + spec.dataKind().key()
                         + ": generated data needs data_kind = sphere (supplied rows need run(spec, dataset))");
             }
             train(DataGen.problem(spec, null));
@@ -147,9 +144,9 @@ final class Trainer {
     TaskResult runSupplied(Dataset data) {
         return guarded(() -> {
             if (data == null) {
-                throw new IllegalArgumentException("dataset is null (data_kind = " + spec.dataKind() + ")");
+                throw new IllegalArgumentException("dataset is null (data_kind = " + spec.dataKind().key() + ")");
             }
-            if (spec.dataKind().equals("sphere")) {
+            if (spec.dataKind().generated()) {
                 throw new IllegalArgumentException("data_kind = sphere generates its data; a dataset ("
                         + data.name() + ") was supplied");
             }
@@ -162,6 +159,54 @@ final class Trainer {
         return guarded(() -> train(p));
     }
 
+    /**
+     * Runs the task on data statistics shared with other tasks of a pack (built by
+     * {@link #dataStats} of a task with the same data identity) and its own problem; the result equals that of
+     * {@link #runGenerated} or {@link #runSupplied} for the same spec bit for bit. {@code timed}: this task
+     * carries the time of the shared statistics. Never throws.
+     */
+    TaskResult runShared(DataStats s, Problem p, boolean timed) {
+        nanosShared = timed ? s.nanos : 0;
+        return guarded(() -> {
+            adopt(s, timed);
+            stepLoop(begin(p));
+        });
+    }
+
+    /**
+     * First half of a packed run: adopts the shared statistics and prepares the step loop without a kernel
+     * (a {@link GdVectorPack} steps the network). False when that failed; the caller then runs the task on
+     * its own, which reproduces the failure exactly.
+     */
+    boolean startPacked(DataStats s, Problem p, boolean timed) {
+        try {
+            checkSupported(spec);
+            nanosShared = timed ? s.nanos : 0;
+            adopt(s, timed);
+            begin(p, false);
+            kernelImplementation = "java-vector-" + GdVectorKernel.S.vectorBitSize();
+            return true;
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            return false;
+        }
+    }
+
+    /** The step size a packed network moves with (resolved by {@link #startPacked}). */
+    double eta() {
+        return eta;
+    }
+
+    /** Adds the flops of one packed evaluation, 4 n m d, as the single-network loop counts them. */
+    void countPackedStep() {
+        flops += 4.0 * problem.n() * problem.m() * problem.d();
+    }
+
+    /** Last half of a packed run: the result, with the task's share of the pack's wall time. */
+    TaskResult finishPacked(long nanos) {
+        nanosTotal = nanos + nanosShared;
+        return result();
+    }
+
     private TaskResult guarded(Runnable body) {
         long start = System.nanoTime();
         try {
@@ -172,7 +217,7 @@ final class Trainer {
             message = (e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException)
                     && e.getMessage() != null ? e.getMessage() : e.toString();
         }
-        nanosTotal = System.nanoTime() - start;
+        nanosTotal = System.nanoTime() - start + nanosShared;
         return result();
     }
 
@@ -184,9 +229,9 @@ final class Trainer {
 
     /** The kernel statistics of the spec's data (shared by every task with the same data identity). */
     DataStats dataStats(double[] x, double[] y, int n, int d, boolean owned) {
-        Activation act = Activation.parse(spec.activation());
-        Loss.parse(spec.loss()).checkLabels(y, spec.labels());
-        return DataStats.of(blas, eig, x, y, n, d, act, spec.kappa(), spec.trainLayers().equals("both"), owned);
+        Activation act = spec.activation();
+        spec.loss().checkLabels(y, spec.labels());
+        return DataStats.of(blas, eig, x, y, n, d, act, spec.kappa(), spec.trainLayers() == TrainLayers.BOTH, owned);
     }
 
     /**
@@ -222,8 +267,8 @@ final class Trainer {
         final int d = p.d();
         final int m = p.m();
         problem = p;
-        act = Activation.parse(spec.activation());
-        Loss lossFn = Loss.parse(spec.loss());
+        act = spec.activation();
+        Loss lossFn = spec.loss();
         square = lossFn == Loss.SQUARE;
         eta = resolveEta(n);
         plan = Schedule.checkpoints(spec.steps(), spec.checkpoints());
@@ -237,7 +282,7 @@ final class Trainer {
         bits0 = new long[n * words];
         bitsK = new long[n * words];
         work = new double[n * n];
-        boolean both = spec.trainLayers().equals("both");
+        boolean both = spec.trainLayers() == TrainLayers.BOTH;
         general = fusedCase(spec) ? null
                 : new GeneralKernel(n, d, m, p.x(), p.y(), p.a(), act, lossFn, both, spec.batchSize(), spec.seed(),
                         blas);
@@ -284,7 +329,8 @@ final class Trainer {
                 wk = wPrev;
             }
             flops += general == null ? 4.0 * n * m * d : general.flopsFull();
-            if (observe(k, loss, kernel.gradNormSq(), kernel, wk, budgetEnd)) {
+            double[] wkFinal = wk;
+            if (observe(k, loss, kernel.gradNormSq(), kernel, () -> wkFinal, budgetEnd)) {
                 break;
             }
         }
@@ -294,7 +340,7 @@ final class Trainer {
      * Everything after the kernel's evaluation at step k (weights wk): L(0), divergence, PL ratio, early
      * stopping and, at planned or final checkpoints, {@link #checkpoint}. Returns true when step k is the last.
      */
-    boolean observe(int k, double loss, double gns, StepKernel kernel, double[] wk, boolean budgetEnd) {
+    boolean observe(int k, double loss, double gns, StepKernel kernel, Supplier<double[]> wk, boolean budgetEnd) {
         if (k == 0) {
             loss0 = loss;
         }
@@ -328,7 +374,7 @@ final class Trainer {
     }
 
     /** The trajectory statistics of a checkpoint at step k (science.md section 4) and its trajectory row. */
-    private void checkpoint(int k, double loss, double gns, StepKernel kernel, double[] wk, boolean spectral,
+    private void checkpoint(int k, double loss, double gns, StepKernel kernel, Supplier<double[]> wk, boolean spectral,
                             boolean last, boolean diverged) {
         final int n = problem.n();
         final int m = problem.m();
@@ -343,7 +389,7 @@ final class Trainer {
         }
         Grams.pattern(z, n, m, bitsK);
         double patternChange = (double) Grams.patternDifference(bits0, bitsK, n, m) / ((double) n * m);
-        double maxDist = maxRowDistance(wk, problem.w0(), m, d);
+        double maxDist = maxRowDistance(wk.get(), problem.w0(), m, d);
         Double lossPred = square ? predictedLoss(data.evInf, proj0, eta, k) : null;
 
         long t = System.nanoTime();
@@ -421,7 +467,7 @@ final class Trainer {
                         double[] h) {
         if (general != null) {
             general.gram(g, h);
-            flops += spec.trainLayers().equals("both") ? 4.0 * n * n * m : 2.0 * n * n * m;
+            flops += spec.trainLayers() == TrainLayers.BOTH ? 4.0 * n * n * m : 2.0 * n * n * m;
             return;
         } else if (act.derivativeIsIndicator()) {
             Grams.hFromPattern(g, bits, n, m, h);
@@ -559,7 +605,7 @@ final class Trainer {
         Checkpoint lastCp = trajectory.isEmpty() ? null : trajectory.get(trajectory.size() - 1);
         Double rateTheory = null;
         Double rateKernel = null;
-        boolean square = spec.loss().equals("square");
+        boolean square = spec.loss() == Loss.SQUARE;
         if (etaValue != null && square) {
             rateTheory = 1 - etaValue * lambda0 / 2;
             rateKernel = (1 - etaValue * lambda0) * (1 - etaValue * lambda0);

@@ -42,34 +42,53 @@ public final class AnalysisTables {
     }
 
     /**
-     * Per-group columns of {@code thresholds}: m_star (smallest grid width from which on every width
-     * has pass fraction >= 1 - delta; null when none), m_star_lo / m_star_hi (percentile bootstrap
-     * interval over seeds at the given level; null hi = some resamples have no threshold in the grid),
-     * seeds (replicates in the group), widths / width_min / width_max (the grid), bracketed and
-     * bracket (bracketed, all_pass, none_pass), m_du (median over the group's runs of
-     * n^6 / lambda_0^4) and m_star_over_m_du, bootstrap (resamples), level, tolerance (kernel only).
+     * Per-group columns of {@code thresholds}: m_star (width where the fitted logistic pass curve in
+     * log m reaches 1 - delta, bias-corrected; a real number; null when outside the grid or when
+     * passes do not increase), m_star_lo / m_star_hi (profile-likelihood interval at the given
+     * level; null where it reaches beyond the grid), censored (null, above_grid, below_grid,
+     * wider_than_grid or no_increase: why an end is null), m_star_grid (the smallest grid width from
+     * which every larger width has pass fraction &gt;= 1 - delta; null when none), m_star_isotonic
+     * (isotonic pass fractions interpolated in log m: a model-free check), slope (of the logit per
+     * unit of log m), seeds (replicates), runs, widths / width_min / width_max (the grid), bracketed
+     * and bracket (whether the grid's pass fractions bracket 1 - delta: bracketed, all_pass,
+     * none_pass), m_du (median over the group's runs of n^6 / lambda_0^4) and m_star_over_m_du,
+     * lambda0 (median), bootstrap (parametric draws of the bias correction), level, tolerance
+     * (kernel only). Tables written before the logistic estimator have integer m_star columns and
+     * no censored..lambda0; they are read with these types (missing columns null).
      */
     public static final StructType THRESHOLD_COLUMNS = DataTypes.createStructType(new StructField[] {
-        f("m_star", DataTypes.IntegerType, true), f("m_star_lo", DataTypes.IntegerType, true),
-        f("m_star_hi", DataTypes.IntegerType, true), f("seeds", DataTypes.IntegerType, false),
+        f("m_star", DataTypes.DoubleType, true), f("m_star_lo", DataTypes.DoubleType, true),
+        f("m_star_hi", DataTypes.DoubleType, true), f("censored", DataTypes.StringType, true),
+        f("m_star_grid", DataTypes.IntegerType, true), f("m_star_isotonic", DataTypes.DoubleType, true),
+        f("slope", DataTypes.DoubleType, true), f("seeds", DataTypes.IntegerType, false),
+        f("runs", DataTypes.IntegerType, true),
         f("widths", DataTypes.IntegerType, false), f("width_min", DataTypes.IntegerType, false),
         f("width_max", DataTypes.IntegerType, false), f("bracketed", DataTypes.BooleanType, false),
         f("bracket", DataTypes.StringType, false), f("m_du", DataTypes.DoubleType, true),
-        f("m_star_over_m_du", DataTypes.DoubleType, true), f("bootstrap", DataTypes.IntegerType, false),
+        f("m_star_over_m_du", DataTypes.DoubleType, true), f("lambda0", DataTypes.DoubleType, true),
+        f("bootstrap", DataTypes.IntegerType, false),
         f("level", DataTypes.DoubleType, false), f("tolerance", DataTypes.DoubleType, true),
     });
 
     /**
-     * Per-fit columns of {@code exponents}: alpha and intercept of log m* = alpha log n + c (natural
-     * logs, least squares over the bracketed groups), alpha_lo / alpha_hi (percentile bootstrap
-     * interval), points (groups in the fit), n_min / n_max, bootstrap_used (resamples with a
-     * threshold at every n), theory_du = 6 and theory_song_yang = 4 for comparison.
+     * Per-fit columns of {@code exponents} (after sweep, criterion, delta, scale and the fit axes):
+     * scale is the variable s of log m*(s) = intercept + alpha log s (n, n/d or n/lambda0; natural
+     * logs), fitted jointly from every run as logit P = a + slope (log m - alpha log s); alpha_lo /
+     * alpha_hi its profile-likelihood interval, alpha_censored (null, unbounded, no_increase,
+     * too_few_groups), points (groups), n_min / n_max, deviance / deviance_df / deviance_p (G^2
+     * against the saturated model), lr_groups / lr_groups_df / lr_groups_p (likelihood ratio of free
+     * per-group curves against the joint fit: small p = one power law with one slope does not
+     * describe the groups), theory_du = 6 and theory_song_yang = 4 for comparison.
      */
     public static final StructType EXPONENT_COLUMNS = DataTypes.createStructType(new StructField[] {
         f("alpha", DataTypes.DoubleType, true), f("alpha_lo", DataTypes.DoubleType, true),
-        f("alpha_hi", DataTypes.DoubleType, true), f("intercept", DataTypes.DoubleType, true),
+        f("alpha_hi", DataTypes.DoubleType, true), f("alpha_censored", DataTypes.StringType, true),
+        f("intercept", DataTypes.DoubleType, true), f("slope", DataTypes.DoubleType, true),
         f("points", DataTypes.IntegerType, false), f("n_min", DataTypes.IntegerType, true),
-        f("n_max", DataTypes.IntegerType, true), f("bootstrap_used", DataTypes.IntegerType, false),
+        f("n_max", DataTypes.IntegerType, true), f("deviance", DataTypes.DoubleType, true),
+        f("deviance_df", DataTypes.IntegerType, true), f("deviance_p", DataTypes.DoubleType, true),
+        f("lr_groups", DataTypes.DoubleType, true), f("lr_groups_df", DataTypes.IntegerType, true),
+        f("lr_groups_p", DataTypes.DoubleType, true),
         f("theory_du", DataTypes.DoubleType, false), f("theory_song_yang", DataTypes.DoubleType, false),
     });
 
@@ -123,31 +142,51 @@ public final class AnalysisTables {
 
     /**
      * The table as a DataFrame over every sweep and criterion (columns merged by name), or null
-     * when nothing was written yet.
+     * when nothing was written yet. Each (sweep, criterion) folder is read on its own and its known
+     * columns cast to the current types, so that folders written by older versions (integer m_star,
+     * fewer columns) read beside new ones; a column a folder lacks is null there.
      */
     public static Dataset<Row> read(SparkSession spark, Path out, String table) {
         Path root = out.resolve(table);
         if (!Files.isDirectory(root)) {
             return null;
         }
-        try (Stream<Path> s = Files.walk(root)) {
-            if (s.noneMatch(p -> p.getFileName().toString().endsWith(".parquet") && !p.toString().contains("/."))) {
-                return null;
-            }
+        List<Path> parts;
+        try (Stream<Path> s = Files.walk(root, 2)) {
+            parts = s.filter(p -> root.relativize(p).getNameCount() == 2 && Files.isDirectory(p)
+                    && p.getFileName().toString().startsWith("criterion=")
+                    && p.getParent().getFileName().toString().startsWith("sweep=")).sorted().toList();
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + root + ": " + e.getMessage(), e);
         }
-        Dataset<Row> df = spark.read().option("mergeSchema", "true").option("basePath", root.toUri().toString())
-                .parquet(root.toUri().toString());
-        List<org.apache.spark.sql.Column> cols = new ArrayList<>();
-        cols.add(org.apache.spark.sql.functions.col("sweep"));
-        cols.add(org.apache.spark.sql.functions.col("criterion"));
-        for (String c : df.columns()) {
-            if (!c.equals("sweep") && !c.equals("criterion")) {
-                cols.add(org.apache.spark.sql.functions.col(ThresholdAnalysis.quote(c)));
+        StructType current = table.equals(THRESHOLDS) ? THRESHOLD_COLUMNS : EXPONENT_COLUMNS;
+        Dataset<Row> all = null;
+        for (Path p : parts) {
+            boolean hasFiles;
+            try (Stream<Path> s = Files.list(p)) {
+                hasFiles = s.anyMatch(f -> f.getFileName().toString().endsWith(".parquet"));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot list " + p + ": " + e.getMessage(), e);
             }
+            if (!hasFiles) {
+                continue;
+            }
+            Dataset<Row> df = spark.read().parquet(p.toUri().toString());
+            List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+            cols.add(org.apache.spark.sql.functions.lit(p.getParent().getFileName().toString().substring(6)).as("sweep"));
+            cols.add(org.apache.spark.sql.functions.lit(p.getFileName().toString().substring(10)).as("criterion"));
+            List<String> names = java.util.Arrays.asList(df.columns());
+            for (String c : names) {
+                org.apache.spark.sql.Column col = org.apache.spark.sql.functions.col(ThresholdAnalysis.quote(c));
+                if (java.util.Arrays.asList(current.fieldNames()).contains(c)) {
+                    col = col.cast(current.apply(c).dataType());
+                }
+                cols.add(col.as(c));
+            }
+            df = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+            all = all == null ? df : all.unionByName(df, true);
         }
-        return df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+        return all;
     }
 
     /** Registers {@code thresholds} and {@code exponents} as SQL views where they exist. */

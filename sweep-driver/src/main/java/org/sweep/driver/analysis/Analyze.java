@@ -5,146 +5,87 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.stream.Stream;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sweep.driver.store.ResultStore;
-import org.sweep.driver.run.SparkSessions;
 import org.sweep.driver.store.Tables;
 
 /**
- * {@code sweep analyze ...}: analyses that turn a sweep's tables into findings.
- *
- * <pre>
- * sweep analyze threshold [--out DIR] --sweep NAME [--criterion bound_holds|lemma|target|kernel]
- *                         [--delta 0.1] [--tolerance 0.1] [--bootstrap 1000] [--seed 0] [--level 0.95]
- *                         [--replicates seed[,data_seed]]
- * </pre>
+ * The analyses behind {@code sweep analyze ...} (the command line is parsed in the cli package):
+ * {@code threshold} turns a sweep's runs into the thresholds and exponents tables;
+ * {@code calibrate} checks the estimator on simulated data with a known answer.
  */
 public final class Analyze {
     private Analyze() {
     }
 
-    static final String USAGE = String.join("\n",
-            "usage: sweep analyze threshold [--out DIR] --sweep NAME [--criterion bound_holds|lemma|target|kernel]",
-            "                               [--delta 0.1] [--tolerance 0.1] [--bootstrap 1000] [--seed 0]",
-            "                               [--level 0.95] [--replicates seed[,data_seed]]",
-            "  Smallest width m* at which >= 1 - delta of the seeds pass the criterion, per group of the",
-            "  other grid axes, with a bootstrap interval over seeds; the exponent alpha of m* ~ n^alpha",
-            "  beside the theory's 6 (Du et al.) and 4 (Song & Yang). Writes the tables thresholds and",
-            "  exponents under DIR (default results/).",
-            "  criteria: bound_holds  Du et al.'s loss bound held at every checkpoint",
-            "            lemma        lambda_min(H(k)) >= lambda0 / 2 at every spectrum checkpoint",
-            "            target       the loss reached target_loss_ratio * L(0)",
-            "            kernel       kernel_dev <= --tolerance");
+    /**
+     * {@code analyze threshold}: analyses the runs of {@code o.sweep()} under {@code out}, writes the
+     * tables and prints the report.
+     *
+     * @throws IllegalArgumentException for input that cannot be analysed (no such sweep, missing columns)
+     */
+    public static ThresholdAnalysis.Result threshold(SparkSession spark, Path out, ThresholdOptions o, PrintStream print)
+            throws IOException {
+        requireSweep(out, o.sweep());
+        ThresholdAnalysis.Result r = ThresholdAnalysis.analyze(runs(spark, out, o), o);
+        AnalysisTables.write(spark, out, r);
+        ThresholdReport.print(r, print);
+        print.println();
+        print.println("tables: " + AnalysisTables.partition(out, AnalysisTables.THRESHOLDS, o.sweep(), o.criterion().key())
+                + ", " + AnalysisTables.partition(out, AnalysisTables.EXPONENTS, o.sweep(), o.criterion().key()));
+        return r;
+    }
 
-    /** Entry point for the command line: returns the exit code (0 ok, 1 failure, 2 usage error). */
-    public static int run(String[] args) {
-        return run(args, null, System.out, System.err);
+    /** A clear error when {@code out} holds no runs of the sweep, naming the sweeps it does hold. */
+    public static void requireSweep(Path out, String sweep) {
+        Path runsDir = out.resolve("runs").resolve("sweep=" + sweep);
+        if (!Files.isDirectory(runsDir)) {
+            throw new IllegalArgumentException("no runs of sweep '" + sweep + "' under " + out.resolve("runs")
+                    + " (sweeps there: " + sweepsIn(out.resolve("runs")) + ")");
+        }
     }
 
     /**
-     * @param spark a session to use, or null to start a local one (stopped at the end)
+     * {@code analyze calibrate}: coverage and bias of the estimator on simulated data, one row per
+     * (alpha, seeds, grid factor), printed as the Markdown table kept in the README.
      */
-    public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            (args.length == 0 ? err : out).println(USAGE);
-            return args.length == 0 ? 2 : 0;
+    public static List<Calibration.Row> calibrate(double[] alphas, int[] seeds, double[] factors, int[] ns, double slope,
+                                                  double delta, double level, int replications, long seed,
+                                                  PrintStream print) {
+        List<Calibration.Row> rows = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (Calibration.Setup s : Calibration.standard(alphas, seeds, factors, ns, slope, delta)) {
+            rows.add(Calibration.run(s, replications, seed, level));
         }
-        if (!args[0].equals("threshold")) {
-            err.println("sweep analyze: unknown analysis '" + args[0] + "'\n" + USAGE);
-            return 2;
-        }
-        ThresholdOptions o;
-        Path dir;
-        try {
-            String outDir = "results";
-            String sweep = null;
-            Criterion criterion = Criterion.BOUND_HOLDS;
-            double delta = ThresholdOptions.DEFAULT_DELTA;
-            double tolerance = ThresholdOptions.DEFAULT_TOLERANCE;
-            int bootstrap = ThresholdOptions.DEFAULT_BOOTSTRAP;
-            long seed = 0;
-            double level = ThresholdOptions.DEFAULT_LEVEL;
-            List<String> replicates = List.of("seed");
-            for (int i = 1; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    out.println(USAGE);
-                    return 0;
-                }
-                if (!a.startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
-                }
-                String key = a;
-                String value;
-                int eq = a.indexOf('=');
-                if (eq > 0) {
-                    key = a.substring(0, eq);
-                    value = a.substring(eq + 1);
-                } else {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(a + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                switch (key) {
-                    case "--out" -> outDir = value;
-                    case "--sweep" -> sweep = value;
-                    case "--criterion" -> criterion = Criterion.parse(value);
-                    case "--delta" -> delta = number(key, value);
-                    case "--tolerance" -> tolerance = number(key, value);
-                    case "--bootstrap" -> bootstrap = (int) integer(key, value);
-                    case "--seed" -> seed = integer(key, value);
-                    case "--level" -> level = number(key, value);
-                    case "--replicates" -> replicates = Arrays.stream(value.split(",")).map(String::trim)
-                            .filter(s -> !s.isEmpty()).toList();
-                    default -> throw new IllegalArgumentException("unknown option " + key);
-                }
-            }
-            o = new ThresholdOptions(sweep, criterion, delta, tolerance, bootstrap, seed, level, replicates);
-            dir = Path.of(outDir);
-            Path runsDir = dir.resolve("runs").resolve("sweep=" + o.sweep());
-            if (!Files.isDirectory(runsDir)) {
-                throw new IllegalArgumentException("no runs of sweep '" + o.sweep() + "' under " + dir.resolve("runs")
-                        + " (sweeps there: " + sweepsIn(dir.resolve("runs")) + ")");
-            }
-        } catch (IllegalArgumentException e) {
-            err.println("sweep analyze threshold: " + e.getMessage());
-            return 2;
-        }
-        boolean own = spark == null;
-        SparkSession s = own ? SparkSessions.start(SparkSessions.settings("local[*]", false, null, Map.of())) : spark;
-        try {
-            ThresholdAnalysis.Result r = ThresholdAnalysis.analyze(runs(s, dir, o.sweep()), o);
-            AnalysisTables.write(s, dir, r);
-            ThresholdReport.print(r, out);
-            out.println();
-            out.println("tables: " + AnalysisTables.partition(dir, AnalysisTables.THRESHOLDS, o.sweep(), o.criterion().key())
-                    + ", " + AnalysisTables.partition(dir, AnalysisTables.EXPONENTS, o.sweep(), o.criterion().key()));
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("sweep analyze threshold: " + e.getMessage());
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            err.println("sweep analyze threshold: failed: " + e);
-            return 1;
-        } finally {
-            if (own) {
-                s.stop();
-            }
-        }
+        print.printf(Locale.ROOT, "calibration: logit P = logit(%.2f) + %.1f (log m - log m*(n)), m*(n) = %.0f (n/%d)^alpha, "
+                        + "n in %s, grid from m*(n_min)/%.0f to %.0f m*(n_max); %d replications per row, seed %d, "
+                        + "%s intervals%n%n", 1 - delta, slope, Calibration.M_STAR_AT_N0, Calibration.N0,
+                java.util.Arrays.toString(ns), Calibration.GRID_MARGIN, Calibration.GRID_MARGIN, replications, seed,
+                ThresholdReport.num(level));
+        Calibration.print(rows, level, print);
+        print.printf(Locale.ROOT, "%n%.1f s%n", (System.nanoTime() - t0) / 1e9);
+        return rows;
     }
 
-    /** The committed runs of one sweep (files of waves still in flight are never read). */
-    static Dataset<Row> runs(SparkSession spark, Path out, String sweep) {
-        return new ResultStore(out).view(spark, Tables.RUNS).where(org.apache.spark.sql.functions.col("sweep")
-                .equalTo(org.apache.spark.sql.functions.lit(sweep)));
+    /**
+     * The committed runs of one sweep (files of waves still in flight are never read), with
+     * {@code kernel_dev_init} from the trajectories when the criterion is kernel.
+     */
+    public static Dataset<Row> runs(SparkSession spark, Path out, ThresholdOptions o) {
+        ResultStore store = new ResultStore(out);
+        Column mine = org.apache.spark.sql.functions.col("sweep").equalTo(org.apache.spark.sql.functions.lit(o.sweep()));
+        Dataset<Row> runs = store.view(spark, Tables.RUNS).where(mine);
+        if (o.criterion() == Criterion.KERNEL && !java.util.Arrays.asList(runs.columns()).contains(KernelDeviation.COLUMN)) {
+            runs = KernelDeviation.withColumn(runs, store.view(spark, Tables.TRAJECTORIES).where(mine));
+        }
+        return runs;
     }
 
     private static String sweepsIn(Path runs) {
@@ -157,22 +98,6 @@ public final class Analyze {
             return names.isEmpty() ? "none" : String.join(", ", names);
         } catch (IOException e) {
             return "unreadable: " + e.getMessage();
-        }
-    }
-
-    private static double number(String key, String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " " + v + ": not a number");
-        }
-    }
-
-    private static long integer(String key, String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " " + v + ": not an integer");
         }
     }
 }

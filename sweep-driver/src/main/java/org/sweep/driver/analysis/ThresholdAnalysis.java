@@ -1,11 +1,13 @@
 package org.sweep.driver.analysis;
 
-import org.sweep.driver.data.SplitMix64;
-
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,26 +26,32 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code analyze threshold}: the empirical width threshold m* per group of grid axes, its bootstrap
- * interval over seeds, and the scaling exponent alpha of log m* = alpha log n + c (science.md 3:
- * Du et al. need m ~ n^6, Song and Yang n^4).
+ * {@code analyze threshold}: per group of grid axes, the width m*_delta where the fitted pass
+ * probability reaches 1 - delta, with its profile-likelihood interval ({@link LevelSet}); across n,
+ * the exponent alpha of m* ~ s^alpha fitted jointly from every run, for the scale variables s = n,
+ * n/d and n/lambda0 (science.md 3 and 8: Du et al. need m ~ n^6 / lambda0^4, Song and Yang n^4, the
+ * parameter-count picture m d ~ n).
  *
  * <p>Steps: (1) Spark SQL marks each run of the sweep as passing or not ({@link Criterion}) and
  * finds the grid axes: every task-parameter column that varies within the sweep, except width and
  * the replicate columns (default: seed). The step size enters as {@code eta_factor} for relative
  * eta modes and as {@code eta} for absolute ones, because the stored {@code eta} of a relative mode
- * is the resolved step size, which varies with the data. (2) Spark aggregates runs to one pass
- * flag per (group, width, replicate). (3) On the driver, per group: the median m_du over its runs,
- * m* ({@link ThresholdMath}), the percentile bootstrap interval from B resamples of the group's
- * seeds (each resample draws as many seeds as the group has, with replacement, and recomputes the
- * pass fraction of every width over the drawn seeds), and across n the least-squares slope alpha
- * with its interval from the same resamples. Only bracketed groups enter the fit.
+ * is the resolved step size, which varies with the data. (2) Spark aggregates the runs to one row
+ * per (group, width, replicate) with groupBy/agg. (3) On the driver, per group: runs and passes per
+ * width, the logistic fit and its interval, the bias-corrected point estimate, the median m_du and
+ * lambda0, and for comparison the grid threshold of {@link ThresholdMath} (smallest grid width from
+ * which every larger one passes) and the isotonic estimate. (4) One joint fit per scale variable
+ * and combination of the other axes (for n/d and n/lambda0 the other axes without d, so that
+ * several d share one line).
  */
 public final class ThresholdAnalysis {
     /** Du et al. (2019), Theorem 4.1: m = Omega(n^6 / (lambda_0^4 delta^3)). */
     public static final double THEORY_DU = 6;
     /** Song and Yang (2019): m = Omega(n^4 polylog / lambda_0^4). */
     public static final double THEORY_SONG_YANG = 4;
+
+    /** Scale variables of the exponent fits, as written in the {@code scale} column. */
+    public static final List<String> SCALES = List.of("n", "n/d", "n/lambda0");
 
     /** Task-parameter columns of {@code runs} that can be grid axes, in display order (n first). */
     static final List<String> CANDIDATE_AXES = List.of("n", "d", "eta_mode", "eta", "labels", "kappa", "data_kind",
@@ -53,15 +61,75 @@ public final class ThresholdAnalysis {
     private ThresholdAnalysis() {
     }
 
-    /** One group's estimate. */
-    public record Group(List<Object> axes, int[] widths, double[] passFraction, int seeds, Integer mStar,
-                        Integer mStarLo, Integer mStarHi, ThresholdMath.Bracket bracket, Double mDu,
-                        double[] bootstrapMStar) {
+    /**
+     * One group's estimate.
+     *
+     * @param widths       the group's widths, ascending
+     * @param runs         runs per width (failed runs left out)
+     * @param passes       passing runs per width
+     * @param passFraction passes / runs per width
+     * @param seeds        replicates in the group
+     * @param threshold    the fitted threshold and interval
+     * @param mStarGrid    smallest grid width from which every width passes (null: none)
+     * @param bracket      whether the grid's pass fractions bracket 1 - delta
+     * @param isotonic     the isotonic estimate (NaN when never reached)
+     * @param mDu          median n^6 / lambda0^4 over the group's runs
+     * @param lambda0      median lambda0 over the group's runs
+     * @param d            input dimension of the group's runs
+     */
+    public record Group(List<Object> axes, int[] widths, double[] runs, double[] passes, double[] passFraction,
+                        int seeds, LevelSet.Threshold threshold, Integer mStarGrid, ThresholdMath.Bracket bracket,
+                        double isotonic, Double mDu, Double lambda0, Integer d) {
+        public Double mStar() {
+            return threshold.mStar();
+        }
+
+        public Double mStarLo() {
+            return threshold.lo();
+        }
+
+        public Double mStarHi() {
+            return threshold.hi();
+        }
+
+        public int n() {
+            return ((Number) axes.get(0)).intValue();
+        }
+
+        int totalRuns() {
+            double t = 0;
+            for (double r : runs) {
+                t += r;
+            }
+            return (int) t;
+        }
     }
 
-    /** One exponent fit over n. */
-    public record Fit(List<Object> axes, Double alpha, Double alphaLo, Double alphaHi, Double intercept, int points,
-                      Integer nMin, Integer nMax, int bootstrapUsed) {
+    /**
+     * One exponent fit.
+     *
+     * @param scale     "n", "n/d" or "n/lambda0"
+     * @param axes      values of the fit axes (null where the scale pools the axis, e.g. d for n/d)
+     * @param exponent  the joint fit
+     * @param points    groups in the fit
+     */
+    public record Fit(String scale, List<Object> axes, LevelSet.Exponent exponent, int points, Integer nMin,
+                      Integer nMax) {
+        public Double alpha() {
+            return exponent == null ? null : exponent.alpha();
+        }
+
+        public Double alphaLo() {
+            return exponent == null ? null : exponent.lo();
+        }
+
+        public Double alphaHi() {
+            return exponent == null ? null : exponent.hi();
+        }
+
+        public Double intercept() {
+            return exponent == null ? null : exponent.intercept();
+        }
     }
 
     /**
@@ -70,7 +138,7 @@ public final class ThresholdAnalysis {
      * @param axes        the group axes (n first), as fields of the runs schema
      * @param fitAxes     the axes of an exponent fit (the group axes without n)
      * @param failedRuns  runs with status 'failed', left out
-     * @param warnings    bracketing and fitting remarks, one line each
+     * @param warnings    censoring and fitting remarks, one line each
      */
     public record Result(ThresholdOptions options, List<StructField> axes, List<StructField> fitAxes,
                          List<Group> groups, List<Fit> fits, long runs, long failedRuns, List<String> warnings) {
@@ -86,13 +154,16 @@ public final class ThresholdAnalysis {
             return DataTypes.createStructType(f);
         }
 
-        /** Schema of the {@code exponents} table (sweep and criterion included). */
+        /** Schema of the {@code exponents} table (sweep and criterion included; fit axes nullable). */
         public StructType exponentsSchema() {
             List<StructField> f = new ArrayList<>();
             f.add(DataTypes.createStructField("sweep", DataTypes.StringType, false));
             f.add(DataTypes.createStructField("criterion", DataTypes.StringType, false));
             f.add(DataTypes.createStructField("delta", DataTypes.DoubleType, false));
-            f.addAll(fitAxes);
+            f.add(DataTypes.createStructField("scale", DataTypes.StringType, false));
+            for (StructField a : fitAxes) {
+                f.add(DataTypes.createStructField(a.name(), a.dataType(), true));
+            }
             f.addAll(List.of(AnalysisTables.EXPONENT_COLUMNS.fields()));
             return DataTypes.createStructType(f);
         }
@@ -106,17 +177,24 @@ public final class ThresholdAnalysis {
                 v.add(o.criterion().key());
                 v.add(o.delta());
                 v.addAll(g.axes());
-                v.add(g.mStar());
-                v.add(g.mStarLo());
-                v.add(g.mStarHi());
+                LevelSet.Threshold t = g.threshold();
+                v.add(t.mStar());
+                v.add(t.lo());
+                v.add(t.hi());
+                v.add(t.censored());
+                v.add(g.mStarGrid());
+                v.add(Double.isNaN(g.isotonic()) ? null : g.isotonic());
+                v.add(t.slope());
                 v.add(g.seeds());
+                v.add(g.totalRuns());
                 v.add(g.widths().length);
                 v.add(g.widths()[0]);
                 v.add(g.widths()[g.widths().length - 1]);
                 v.add(g.bracket() == ThresholdMath.Bracket.BRACKETED);
                 v.add(g.bracket().key());
                 v.add(g.mDu());
-                v.add(g.mStar() == null || g.mDu() == null ? null : g.mStar() / g.mDu());
+                v.add(t.mStar() == null || g.mDu() == null ? null : t.mStar() / g.mDu());
+                v.add(g.lambda0());
                 v.add(o.bootstrap());
                 v.add(o.level());
                 v.add(o.criterion() == Criterion.KERNEL ? o.tolerance() : null);
@@ -133,15 +211,24 @@ public final class ThresholdAnalysis {
                 v.add(o.sweep());
                 v.add(o.criterion().key());
                 v.add(o.delta());
+                v.add(fit.scale());
                 v.addAll(fit.axes());
+                LevelSet.Exponent e = fit.exponent();
                 v.add(fit.alpha());
                 v.add(fit.alphaLo());
                 v.add(fit.alphaHi());
+                v.add(e == null ? "too_few_groups" : e.censored());
                 v.add(fit.intercept());
+                v.add(e == null ? null : e.slope());
                 v.add(fit.points());
                 v.add(fit.nMin());
                 v.add(fit.nMax());
-                v.add(fit.bootstrapUsed());
+                v.add(e == null ? null : e.deviance());
+                v.add(e == null ? null : e.devianceDf());
+                v.add(e == null ? null : e.devianceP());
+                v.add(e == null ? null : e.lrGroups());
+                v.add(e == null ? null : e.lrGroupsDf());
+                v.add(e == null ? null : e.lrGroupsP());
                 v.add(THEORY_DU);
                 v.add(THEORY_SONG_YANG);
                 rows.add(RowFactory.create(v.toArray()));
@@ -152,7 +239,8 @@ public final class ThresholdAnalysis {
 
     /**
      * Runs the analysis on a {@code runs} DataFrame (any superset of the columns used; rows of
-     * other sweeps are ignored when it has a {@code sweep} column).
+     * other sweeps are ignored when it has a {@code sweep} column). The kernel criterion reads
+     * {@code kernel_dev_init}, which {@link KernelDeviation#withColumn} adds from the trajectories.
      */
     public static Result analyze(Dataset<Row> runsAll, ThresholdOptions o) {
         StructType schema = runsAll.schema();
@@ -191,29 +279,29 @@ public final class ThresholdAnalysis {
             aggs.add(expr("cast(size(collect_set(eta_factor)) as long)").as("distinct_eta_factor"));
         }
         Row stats = runs.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-        long total = stats.getLong(stats.fieldIndex("runs"));
+        long total = stats.<Long>getAs("runs");
         if (total == 0) {
             throw new IllegalArgumentException("no runs of sweep '" + o.sweep() + "'");
         }
-        long failed = stats.getLong(stats.fieldIndex("failed"));
-        if (stats.getLong(stats.fieldIndex("measured")) == 0) {
+        long failed = stats.<Long>getAs("failed");
+        if (stats.<Long>getAs("measured") == 0) {
             throw new IllegalArgumentException("criterion " + o.criterion().key() + " needs " + o.criterion().columns()
                     + ", which no successful run of sweep '" + o.sweep() + "' has"
                     + (o.criterion() == Criterion.LEMMA ? " (set spectrum_checkpoints > 0)" : ""));
         }
-        long withFactor = hasFactor ? stats.getLong(stats.fieldIndex("with_factor")) : 0;
+        long withFactor = hasFactor ? stats.<Long>getAs("with_factor") : 0;
 
         // group axes: n always; eta replaced by eta_factor or a coalesced setting (see class comment)
-        Map<String, String> axisExpr = new LinkedHashMap<>();
+        Map<String, Column> axisExpr = new LinkedHashMap<>();
         Map<String, StructField> axisField = new LinkedHashMap<>();
         for (String c : candidates) {
-            long distinct = stats.getLong(stats.fieldIndex("distinct_" + c));
-            long nulls = stats.getLong(stats.fieldIndex("nulls_" + c));
+            long distinct = stats.<Long>getAs("distinct_" + c);
+            long nulls = stats.<Long>getAs("nulls_" + c);
             boolean varies = distinct + (nulls > 0 ? 1 : 0) > 1;
             if (c.equals("eta") && hasFactor && withFactor > 0) {
-                long df = stats.getLong(stats.fieldIndex("distinct_eta_factor"));
+                long df = stats.<Long>getAs("distinct_eta_factor");
                 String name = withFactor == total ? "eta_factor" : "eta_setting";
-                String e = withFactor == total ? "eta_factor" : "coalesce(eta_factor, eta)";
+                Column e = withFactor == total ? col("eta_factor") : coalesce(col("eta_factor"), col("eta"));
                 if (df + (withFactor < total ? 1 : 0) > 1) {
                     axisExpr.put(name, e);
                     axisField.put(name, DataTypes.createStructField(name, DataTypes.DoubleType, true));
@@ -221,89 +309,131 @@ public final class ThresholdAnalysis {
                 continue;
             }
             if (c.equals("n") || varies) {
-                axisExpr.put(c, quote(c));
+                axisExpr.put(c, col(quote(c)));
                 axisField.put(c, schema.apply(c));
             }
         }
         List<String> axes = new ArrayList<>(axisExpr.keySet());
 
-        // (2) one pass flag and m_du per (group, width, replicate); the median m_du per group follows on the driver
+        // (2) one pass flag per (group, width, replicate), with the group's m_du, lambda0 and d
         List<Column> sel = new ArrayList<>();
-        for (Map.Entry<String, String> e : axisExpr.entrySet()) {
-            sel.add(expr(e.getValue()).as(e.getKey()));
+        for (Map.Entry<String, Column> e : axisExpr.entrySet()) {
+            sel.add(e.getValue().as(e.getKey()));
         }
         sel.add(col("width"));
-        StringBuilder rep = new StringBuilder("concat_ws('/'");
+        List<Column> rep = new ArrayList<>();
         for (String r : o.replicates()) {
-            rep.append(", cast(").append(quote(r)).append(" as string)");
+            rep.add(col(quote(r)).cast(DataTypes.StringType));
         }
-        sel.add(expr(rep.append(")").toString()).as("replicate"));
-        sel.add(expr("cast(" + o.criterion().passExpression(o.tolerance()) + " as int)").as("pass"));
+        sel.add(concat_ws("/", rep.toArray(new Column[0])).as("replicate"));
+        sel.add(expr(o.criterion().passExpression(o.tolerance())).cast(DataTypes.IntegerType).as("pass"));
         sel.add(names.contains("m_du") ? col("m_du") : lit(null).cast(DataTypes.DoubleType).as("m_du"));
-        Dataset<Row> flags = runs.where(expr("status <> 'failed'")).select(sel.toArray(new Column[0]));
-        flags.createOrReplaceTempView("threshold_flags");
-        String axisList = String.join(", ", axes.stream().map(ThresholdAnalysis::quote).toList());
-        List<Row> cells = flags.sparkSession().sql("SELECT " + axisList + ", width, replicate, count(*) AS k, sum(pass) AS p, "
-                + "max(m_du) AS m_du FROM threshold_flags GROUP BY " + axisList + ", width, replicate ORDER BY " + axisList
-                + ", width, replicate").collectAsList();
+        sel.add(names.contains("lambda0") ? col("lambda0") : lit(null).cast(DataTypes.DoubleType).as("lambda0"));
+        sel.add(names.contains("d") ? col("d").as("d_value") : lit(null).cast(DataTypes.IntegerType).as("d_value"));
+        Dataset<Row> flags = runs.where(col("status").notEqual(lit("failed"))).select(sel.toArray(new Column[0]));
+        List<Column> keys = new ArrayList<>();
+        for (String a : axes) {
+            keys.add(col(quote(a)));
+        }
+        keys.add(col("width"));
+        keys.add(col("replicate"));
+        List<Row> cells = flags.groupBy(keys.toArray(new Column[0]))
+                .agg(count(lit(1)).as("k"), sum("pass").as("p"), max("m_du").as("m_du"), max("lambda0").as("lambda0"),
+                        max("d_value").as("d_value"))
+                .orderBy(keys.toArray(new Column[0])).collectAsList();
 
-        int na = axes.size();
         // cells per group
         Map<List<Object>, List<Row>> byGroup = new TreeMap<>(ThresholdAnalysis::compareKeys);
         for (Row r : cells) {
-            if (r.getLong(na + 2) > 1) {
-                throw new IllegalArgumentException("sweep '" + o.sweep() + "' has " + r.getLong(na + 2) + " runs for "
-                        + describe(axes, key(r, 0, na)) + " width=" + r.getInt(na) + " replicate " + o.replicates() + "="
-                        + r.getString(na + 1) + ": name the column that tells them apart in --replicates");
+            List<Object> key = new ArrayList<>(axes.size());
+            for (String a : axes) {
+                key.add(r.getAs(a));
             }
-            byGroup.computeIfAbsent(key(r, 0, na), k -> new ArrayList<>()).add(r);
+            long k = r.<Long>getAs("k");
+            if (k > 1) {
+                throw new IllegalArgumentException("sweep '" + o.sweep() + "' has " + k + " runs for "
+                        + describe(axes, key) + " width=" + r.<Integer>getAs("width") + " replicate " + o.replicates() + "="
+                        + r.<String>getAs("replicate") + ": name the column that tells them apart in --replicates");
+            }
+            byGroup.computeIfAbsent(key, x -> new ArrayList<>()).add(r);
         }
 
-        // (3) per group: m*, bracket, bootstrap
+        // (3) per group: fitted threshold, grid threshold, bracket
         List<Group> groups = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         int gi = 0;
         for (Map.Entry<List<Object>, List<Row>> e : byGroup.entrySet()) {
-            double[] mdu = e.getValue().stream().mapToDouble(r -> r.isNullAt(na + 4) ? Double.NaN : r.getDouble(na + 4)).toArray();
-            double mduMedian = ThresholdMath.median(mdu);
-            Group g = estimate(e.getKey(), e.getValue(), na, Double.isNaN(mduMedian) ? null : mduMedian, o, gi++);
+            Group g = estimate(e.getKey(), e.getValue(), o, gi++);
             groups.add(g);
             String where = describe(axes, g.axes());
-            if (g.bracket() == ThresholdMath.Bracket.NONE_PASS) {
-                warnings.add(String.format(Locale.ROOT, "NOT BRACKETED %s: no width up to %d reaches pass fraction %.2f "
-                                + "(largest width: %.2f); the threshold lies above the grid: add larger widths",
-                        where, g.widths()[g.widths().length - 1], 1 - o.delta(), lastFinite(g.passFraction())));
-            } else if (g.bracket() == ThresholdMath.Bracket.ALL_PASS) {
-                warnings.add(String.format(Locale.ROOT, "NOT BRACKETED %s: every width passes, from the smallest (%d) on; "
-                        + "m* <= %d is only an upper bound: add smaller widths", where, g.widths()[0], g.widths()[0]));
+            String c = g.threshold().censored();
+            int wMax = g.widths()[g.widths().length - 1];
+            if (LevelSet.NO_INCREASE.equals(c)) {
+                warnings.add("NO THRESHOLD " + where + ": passes do not increase with width over " + g.widths()[0]
+                        + ".." + wMax);
+            } else if (LevelSet.ABOVE_GRID.equals(c) && g.mStar() == null) {
+                warnings.add(String.format(Locale.ROOT, "CENSORED %s: the threshold lies above the largest width %d "
+                        + "(fitted pass probability there %.2f): add larger widths", where, wMax, fitted(g, wMax, o.delta())));
+            } else if (LevelSet.BELOW_GRID.equals(c) && g.mStar() == null) {
+                warnings.add(String.format(Locale.ROOT, "CENSORED %s: the threshold lies below the smallest width %d: "
+                        + "add smaller widths", where, g.widths()[0]));
+            } else if (c != null) {
+                warnings.add("CENSORED " + where + ": the interval reaches beyond the grid (" + c + "): add widths there");
             }
         }
 
-        // (4) exponent fits across n, one per combination of the other axes
+        // (4) exponent fits, one per scale variable and combination of the other axes
         List<StructField> fitAxes = new ArrayList<>(axisField.values());
         fitAxes.remove(0); // n
-        Map<List<Object>, List<Group>> byFit = new TreeMap<>(ThresholdAnalysis::compareKeys);
-        for (Group g : groups) {
-            byFit.computeIfAbsent(g.axes().subList(1, na), k -> new ArrayList<>()).add(g);
-        }
+        List<String> fitNames = axes.subList(1, axes.size());
         List<Fit> fits = new ArrayList<>();
-        for (Map.Entry<List<Object>, List<Group>> e : byFit.entrySet()) {
-            fits.add(fit(e.getKey(), e.getValue(), o, axes.subList(1, na), warnings));
+        for (String scale : SCALES) {
+            Map<List<Object>, List<Group>> byFit = new TreeMap<>(ThresholdAnalysis::compareKeys);
+            for (Group g : groups) {
+                List<Object> key = new ArrayList<>(g.axes().subList(1, g.axes().size()));
+                if (!scale.equals("n")) {
+                    int di = fitNames.indexOf("d");
+                    if (di >= 0) {
+                        key.set(di, null);
+                    }
+                }
+                byFit.computeIfAbsent(key, k -> new ArrayList<>()).add(g);
+            }
+            for (Map.Entry<List<Object>, List<Group>> e : byFit.entrySet()) {
+                fits.add(fit(scale, e.getKey(), e.getValue(), o, fitNames, warnings));
+            }
         }
         return new Result(o, new ArrayList<>(axisField.values()), fitAxes, groups, fits, total, failed, warnings);
     }
 
-    private static Group estimate(List<Object> axes, List<Row> cells, int na, Double mDu, ThresholdOptions o, int groupIndex) {
-        int[] widths = cells.stream().mapToInt(r -> r.getInt(na)).distinct().sorted().toArray();
-        String[] reps = cells.stream().map(r -> r.getString(na + 1)).distinct().sorted().toArray(String[]::new);
+    /** The fitted pass probability of a group at a width. */
+    private static double fitted(Group g, int width, double delta) {
+        LevelSet.Threshold t = g.threshold();
+        return PassCurve.sigmoid(PassCurve.logit(1 - delta) + t.slope() * (Math.log(width) - t.logMStar()));
+    }
+
+    private static Group estimate(List<Object> axes, List<Row> cells, ThresholdOptions o, int groupIndex) {
+        int[] widths = cells.stream().mapToInt(r -> r.<Integer>getAs("width")).distinct().sorted().toArray();
+        String[] reps = cells.stream().map(r -> r.<String>getAs("replicate")).distinct().sorted().toArray(String[]::new);
         byte[][] pass = new byte[widths.length][reps.length];
         for (byte[] row : pass) {
             Arrays.fill(row, (byte) -1);
         }
+        List<Double> mdu = new ArrayList<>();
+        List<Double> l0 = new ArrayList<>();
+        Integer d = null;
         for (Row r : cells) {
-            int k = Arrays.binarySearch(widths, r.getInt(na));
-            int s = Arrays.binarySearch(reps, r.getString(na + 1));
-            pass[k][s] = (byte) (r.getLong(na + 3) > 0 ? 1 : 0);
+            int k = Arrays.binarySearch(widths, r.<Integer>getAs("width"));
+            int s = Arrays.binarySearch(reps, r.<String>getAs("replicate"));
+            Long p = r.getAs("p");
+            pass[k][s] = (byte) (p != null && p > 0 ? 1 : 0);
+            Double m = r.getAs("m_du");
+            mdu.add(m == null ? Double.NaN : m);
+            Double l = r.getAs("lambda0");
+            l0.add(l == null ? Double.NaN : l);
+            if (r.getAs("d_value") != null) {
+                d = r.getAs("d_value");
+            }
         }
         int[] all = new int[reps.length];
         for (int s = 0; s < all.length; s++) {
@@ -311,77 +441,91 @@ public final class ThresholdAnalysis {
         }
         double[] frac = ThresholdMath.passFractions(pass, all);
         int k = ThresholdMath.thresholdIndex(frac, o.delta());
-        Integer mStar = k < 0 ? null : widths[k];
+        Integer mStarGrid = k < 0 ? null : widths[k];
         ThresholdMath.Bracket bracket = ThresholdMath.bracket(frac, o.delta());
 
-        double[] boot = new double[o.bootstrap()];
-        SplitMix64 rng = new SplitMix64(o.seed() * 0x9E3779B97F4A7C15L + groupIndex);
-        int[] draw = new int[reps.length];
-        for (int b = 0; b < boot.length; b++) {
-            for (int s = 0; s < draw.length; s++) {
-                draw[s] = rng.nextInt(reps.length);
+        // runs and passes per width (widths without a run are left out of the fit)
+        List<double[]> design = new ArrayList<>();
+        for (int j = 0; j < widths.length; j++) {
+            int t = 0;
+            int ok = 0;
+            for (byte v : pass[j]) {
+                if (v >= 0) {
+                    t++;
+                    ok += v;
+                }
             }
-            int kb = ThresholdMath.thresholdIndex(ThresholdMath.passFractions(pass, draw), o.delta());
-            boot[b] = kb < 0 ? Double.POSITIVE_INFINITY : widths[kb];
+            if (t > 0) {
+                design.add(new double[] {widths[j], t, ok});
+            }
         }
-        Integer lo = null;
-        Integer hi = null;
-        if (boot.length > 0) {
-            double[] ci = ThresholdMath.percentileInterval(boot, o.level());
-            lo = Double.isFinite(ci[0]) ? (int) ci[0] : null;
-            hi = Double.isFinite(ci[1]) ? (int) ci[1] : null;
-        }
-        return new Group(axes, widths, frac, reps.length, mStar, lo, hi, bracket, mDu, boot);
+        double[] w = design.stream().mapToDouble(r -> r[0]).toArray();
+        double[] t = design.stream().mapToDouble(r -> r[1]).toArray();
+        double[] s = design.stream().mapToDouble(r -> r[2]).toArray();
+        LevelSet.Threshold th = LevelSet.threshold(w, t, s, o.delta(), o.level(), o.bootstrap(),
+                o.seed() * 0x9E3779B97F4A7C15L + groupIndex);
+        double iso = LevelSet.isotonic(w, t, s, o.delta());
+        double mduMedian = ThresholdMath.median(mdu.stream().mapToDouble(Double::doubleValue).toArray());
+        double l0Median = ThresholdMath.median(l0.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Group(axes, widths, t, s, frac, reps.length, th, mStarGrid, bracket, iso,
+                Double.isNaN(mduMedian) ? null : mduMedian, Double.isNaN(l0Median) ? null : l0Median, d);
     }
 
-    private static Fit fit(List<Object> fitKey, List<Group> groups, ThresholdOptions o, List<String> fitAxisNames,
-                           List<String> warnings) {
-        List<Group> pts = groups.stream().filter(g -> g.bracket() == ThresholdMath.Bracket.BRACKETED).toList();
-        String where = fitAxisNames.isEmpty() ? "" : " (" + describe(fitAxisNames, fitKey) + ")";
-        List<Group> left = groups.stream().filter(g -> g.bracket() != ThresholdMath.Bracket.BRACKETED).toList();
-        if (!left.isEmpty()) {
-            warnings.add("exponent fit" + where + " leaves out the unbracketed n = "
-                    + left.stream().map(g -> String.valueOf(g.axes().get(0))).toList());
-        }
-        long distinctN = pts.stream().map(g -> ((Number) g.axes().get(0)).intValue()).distinct().count();
-        Integer nMin = pts.stream().map(g -> ((Number) g.axes().get(0)).intValue()).min(Integer::compare).orElse(null);
-        Integer nMax = pts.stream().map(g -> ((Number) g.axes().get(0)).intValue()).max(Integer::compare).orElse(null);
-        if (distinctN < 2) {
-            warnings.add("no exponent fit" + where + ": " + distinctN + " bracketed value(s) of n; at least 2 needed");
-            return new Fit(fitKey, null, null, null, null, pts.size(), nMin, nMax, 0);
-        }
-        double[] x = new double[pts.size()];
-        double[] y = new double[pts.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = Math.log(((Number) pts.get(i).axes().get(0)).doubleValue());
-            y[i] = Math.log(pts.get(i).mStar());
-        }
-        double[] ls = ThresholdMath.leastSquares(x, y);
-        List<Double> slopes = new ArrayList<>();
-        for (int b = 0; b < o.bootstrap(); b++) {
-            double[] yb = new double[x.length];
-            boolean ok = true;
-            for (int i = 0; i < x.length && ok; i++) {
-                double m = pts.get(i).bootstrapMStar()[b];
-                ok = Double.isFinite(m);
-                yb[i] = Math.log(m);
-            }
-            if (ok) {
-                slopes.add(ThresholdMath.leastSquares(x, yb)[0]);
+    private static Fit fit(String scale, List<Object> fitKey, List<Group> groups, ThresholdOptions o,
+                           List<String> fitAxisNames, List<String> warnings) {
+        String where = " of " + scale + (fitAxisNames.isEmpty() ? "" : " (" + describe(fitAxisNames, fitKey) + ")");
+        List<Group> usable = new ArrayList<>();
+        for (Group g : groups) {
+            if (scaleValue(scale, g) != null) {
+                usable.add(g);
             }
         }
-        Double lo = null;
-        Double hi = null;
-        if (!slopes.isEmpty()) {
-            double[] ci = ThresholdMath.percentileInterval(slopes.stream().mapToDouble(Double::doubleValue).toArray(), o.level());
-            lo = ci[0];
-            hi = ci[1];
+        long distinct = usable.stream().map(g -> scaleValue(scale, g)).distinct().count();
+        Integer nMin = usable.stream().map(Group::n).min(Integer::compare).orElse(null);
+        Integer nMax = usable.stream().map(Group::n).max(Integer::compare).orElse(null);
+        if (distinct < 2) {
+            if (scale.equals("n")) {
+                warnings.add("no exponent fit" + where + ": " + distinct + " value(s) of " + scale + "; at least 2 needed");
+            }
+            return new Fit(scale, fitKey, null, usable.size(), nMin, nMax);
         }
-        if (o.bootstrap() > 0 && slopes.size() < o.bootstrap()) {
-            warnings.add(String.format(Locale.ROOT, "exponent interval%s uses %d of %d resamples (the others had no "
-                    + "threshold in the grid at some n)", where, slopes.size(), o.bootstrap()));
+        List<Integer> gIdx = new ArrayList<>();
+        List<Double> sc = new ArrayList<>();
+        List<Double> wd = new ArrayList<>();
+        List<Double> rn = new ArrayList<>();
+        List<Double> ps = new ArrayList<>();
+        for (int i = 0; i < usable.size(); i++) {
+            Group g = usable.get(i);
+            double sv = Math.log(scaleValue(scale, g));
+            for (int j = 0; j < g.runs().length; j++) {
+                gIdx.add(i);
+                sc.add(sv);
+                wd.add((double) g.widths()[j]);
+                rn.add(g.runs()[j]);
+                ps.add(g.passes()[j]);
+            }
         }
-        return new Fit(fitKey, ls[0], lo, hi, ls[1], pts.size(), nMin, nMax, slopes.size());
+        // the design lists the widths that have runs; Group keeps runs per width of every grid width
+        LevelSet.Design d = new LevelSet.Design(gIdx.stream().mapToInt(Integer::intValue).toArray(),
+                sc.stream().mapToDouble(Double::doubleValue).toArray(), wd.stream().mapToDouble(Double::doubleValue).toArray(),
+                rn.stream().mapToDouble(Double::doubleValue).toArray(), ps.stream().mapToDouble(Double::doubleValue).toArray());
+        LevelSet.Exponent e = LevelSet.exponent(d, o.delta(), o.level());
+        if (e.censored() != null) {
+            warnings.add("exponent" + where + ": " + (LevelSet.NO_INCREASE.equals(e.censored())
+                    ? "passes do not increase with width" : "the interval reaches the end of the searched range ["
+                    + LevelSet.ALPHA_MIN + ", " + LevelSet.ALPHA_MAX + "]"));
+        }
+        return new Fit(scale, fitKey, e, usable.size(), nMin, nMax);
+    }
+
+    /** The group's value of a scale variable, or null when unknown (no d or lambda0 stored). */
+    static Double scaleValue(String scale, Group g) {
+        return switch (scale) {
+            case "n" -> (double) g.n();
+            case "n/d" -> g.d() == null ? null : g.n() / (double) g.d();
+            case "n/lambda0" -> g.lambda0() == null || !(g.lambda0() > 0) ? null : g.n() / g.lambda0();
+            default -> throw new IllegalArgumentException("unknown scale " + scale);
+        };
     }
 
     /** "SQL is true where the criterion's statistic was measured" (not null). */
@@ -390,20 +534,12 @@ public final class ThresholdAnalysis {
             case BOUND_HOLDS -> "bound_holds IS NOT NULL";
             case LEMMA -> "lambda_min_h_min IS NOT NULL AND lambda0 IS NOT NULL";
             case TARGET -> "true"; // a missing steps_to_target is the measurement "not reached"
-            case KERNEL -> "kernel_dev IS NOT NULL";
+            case KERNEL -> "kernel_dev_init IS NOT NULL";
         };
     }
 
     static String quote(String column) {
         return "`" + column.replace("`", "``") + "`";
-    }
-
-    private static List<Object> key(Row r, int from, int len) {
-        List<Object> k = new ArrayList<>(len);
-        for (int i = from; i < from + len; i++) {
-            k.add(r.get(i));
-        }
-        return k;
     }
 
     static String describe(List<String> axes, List<Object> values) {
@@ -412,15 +548,6 @@ public final class ThresholdAnalysis {
             sb.append(i == 0 ? "" : " ").append(axes.get(i)).append('=').append(values.get(i));
         }
         return sb.toString();
-    }
-
-    private static double lastFinite(double[] v) {
-        for (int i = v.length - 1; i >= 0; i--) {
-            if (!Double.isNaN(v[i])) {
-                return v[i];
-            }
-        }
-        return Double.NaN;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

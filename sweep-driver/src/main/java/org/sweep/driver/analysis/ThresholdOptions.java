@@ -7,27 +7,27 @@ import java.util.List;
  *
  * @param sweep      sweep name
  * @param criterion  what a passing run is
- * @param delta      a width passes when at least 1 - delta of its seeds pass
- * @param tolerance  kernel criterion: largest kernel_dev that passes
- * @param bootstrap  bootstrap resamples of the seeds (0: no intervals)
- * @param seed       seed of the bootstrap stream
- * @param level      confidence level of the percentile intervals
+ * @param delta      m* is the width where the fitted pass probability is 1 - delta, in (0, 1)
+ * @param tolerance  kernel criterion: largest kernel_dev_init that passes
+ * @param bootstrap  parametric-bootstrap draws of the bias correction of m* (0: no correction)
+ * @param seed       seed of the bias-correction streams
+ * @param level      confidence level of the profile-likelihood intervals
  * @param replicates runs columns whose values are replicates (resampled by the bootstrap) rather than grid axes
  */
 public record ThresholdOptions(String sweep, Criterion criterion, double delta, double tolerance, int bootstrap,
                                long seed, double level, List<String> replicates) {
     public static final double DEFAULT_DELTA = 0.1;
-    /** kernel_dev is a relative deviation of residual norms: 10% is "close to the kernel regime". */
+    /** kernel_dev_init is a deviation relative to the initial residual: 10% is "close to the kernel regime". */
     public static final double DEFAULT_TOLERANCE = 0.1;
-    public static final int DEFAULT_BOOTSTRAP = 1000;
+    public static final int DEFAULT_BOOTSTRAP = LevelSet.BIAS_DRAWS;
     public static final double DEFAULT_LEVEL = 0.95;
 
     public ThresholdOptions {
         if (sweep == null || sweep.isEmpty()) {
             throw new IllegalArgumentException("--sweep NAME is required");
         }
-        if (!(delta >= 0 && delta < 1)) {
-            throw new IllegalArgumentException("--delta " + delta + ": must be in [0, 1)");
+        if (!(delta > 0 && delta < 1)) {
+            throw new IllegalArgumentException("--delta " + delta + ": must be in (0, 1) (a fitted pass curve reaches 1 only at infinite width)");
         }
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
             throw new IllegalArgumentException("--tolerance " + tolerance + ": must be finite and > 0");

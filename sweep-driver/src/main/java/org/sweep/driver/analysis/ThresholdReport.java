@@ -15,53 +15,68 @@ final class ThresholdReport {
     static void print(ThresholdAnalysis.Result r, PrintStream out) {
         ThresholdOptions o = r.options();
         out.printf(Locale.ROOT, "threshold analysis of sweep '%s', criterion %s%n", o.sweep(), describe(o));
-        out.printf(Locale.ROOT, "a width passes when >= %s of its seeds pass; m* = the smallest grid width from which on "
-                + "every width passes%n", percent(1 - o.delta()));
-        out.printf(Locale.ROOT, "intervals: %s percentile bootstrap over seeds (%d resamples, seed %d); runs: %d "
-                + "(%d failed, left out)%n%n", percent(o.level()), o.bootstrap(), o.seed(), r.runs(), r.failedRuns());
+        out.printf(Locale.ROOT, "m* = width where a logistic pass curve in log m (Firth fit, per group) reaches %s; "
+                + "bias-corrected (%d draws, seed %d)%n", percent(1 - o.delta()), o.bootstrap(), o.seed());
+        out.printf(Locale.ROOT, "intervals: %s profile likelihood; an end beyond the grid is not given (censored); "
+                + "runs: %d (%d failed, left out)%n%n", percent(o.level()), r.runs(), r.failedRuns());
 
         List<String> header = new ArrayList<>();
         for (StructField f : r.axes()) {
             header.add(f.name());
         }
-        header.addAll(List.of("seeds", "widths", "m_star", percent(o.level()) + " CI", "bracket", "m_du", "m*/m_du"));
+        header.addAll(List.of("seeds", "widths", "m_star", percent(o.level()) + " CI", "censored", "grid m*", "isotonic",
+                "m_du", "m*/m_du"));
         List<List<String>> rows = new ArrayList<>();
         for (ThresholdAnalysis.Group g : r.groups()) {
             List<String> c = new ArrayList<>();
             for (Object v : g.axes()) {
                 c.add(String.valueOf(v));
             }
+            LevelSet.Threshold t = g.threshold();
+            int wMax = g.widths()[g.widths().length - 1];
             c.add(Integer.toString(g.seeds()));
-            c.add(g.widths()[0] + ".." + g.widths()[g.widths().length - 1] + " (" + g.widths().length + ")");
-            c.add(g.mStar() == null ? (g.bracket() == ThresholdMath.Bracket.NONE_PASS ? "> " + g.widths()[g.widths().length - 1] : "-")
-                    : (g.bracket() == ThresholdMath.Bracket.ALL_PASS ? "<= " : "") + g.mStar());
-            c.add(o.bootstrap() == 0 ? "-" : "[" + (g.mStarLo() == null ? "inf" : g.mStarLo()) + ", "
-                    + (g.mStarHi() == null ? "inf" : g.mStarHi()) + "]");
-            c.add(g.bracket().key());
+            c.add(g.widths()[0] + ".." + wMax + " (" + g.widths().length + ")");
+            c.add(t.mStar() != null ? num(t.mStar()) : LevelSet.ABOVE_GRID.equals(t.censored()) ? "> " + wMax
+                    : LevelSet.BELOW_GRID.equals(t.censored()) ? "< " + g.widths()[0] : "-");
+            c.add("[" + (t.lo() == null ? "?" : num(t.lo())) + ", " + (t.hi() == null ? "?" : num(t.hi())) + "]");
+            c.add(t.censored() == null ? "" : t.censored());
+            c.add(g.mStarGrid() == null ? "-" : g.mStarGrid().toString());
+            c.add(Double.isNaN(g.isotonic()) ? "-" : num(g.isotonic()));
             c.add(g.mDu() == null ? "null" : num(g.mDu()));
-            c.add(g.mStar() == null || g.mDu() == null ? "null" : num(g.mStar() / g.mDu()));
+            c.add(t.mStar() == null || g.mDu() == null ? "null" : num(t.mStar() / g.mDu()));
             rows.add(c);
         }
         table(header, rows, out);
 
         out.println();
-        out.println("exponent of n, least squares log m* = alpha log n + c over bracketed groups:");
+        out.println("exponent: logit P = a + b (log m - alpha log s), one fit of every run per scale s; "
+                + "log m*(s) = c + alpha log s:");
         for (ThresholdAnalysis.Fit f : r.fits()) {
-            StringBuilder where = new StringBuilder();
+            StringBuilder where = new StringBuilder("s = " + f.scale());
             for (int i = 0; i < r.fitAxes().size(); i++) {
-                where.append(i == 0 ? "" : " ").append(r.fitAxes().get(i).name()).append('=').append(f.axes().get(i));
+                if (f.axes().get(i) != null) {
+                    where.append(' ').append(r.fitAxes().get(i).name()).append('=').append(f.axes().get(i));
+                }
             }
-            String prefix = "  " + (where.length() == 0 ? "" : where + ": ");
-            if (f.alpha() == null) {
-                out.println(prefix + "no fit (" + f.points() + " bracketed point(s))");
+            String prefix = "  " + where + ": ";
+            LevelSet.Exponent e = f.exponent();
+            if (e == null || e.alpha() == null) {
+                out.println(prefix + "no fit (" + (e == null ? f.points() + " group(s), fewer than 2 values of the scale"
+                        : e.censored()) + ")");
                 continue;
             }
-            String ci = f.alphaLo() == null ? "no interval" : String.format(Locale.ROOT, "%s CI [%.2f, %.2f]",
-                    percent(o.level()), f.alphaLo(), f.alphaHi());
-            out.printf(Locale.ROOT, "%salpha = %.2f  %s  from %d points, n in [%d, %d]%n", prefix, f.alpha(), ci,
-                    f.points(), f.nMin(), f.nMax());
-            out.printf(Locale.ROOT, "%s  theory: %.0f (Du et al. 2019), %.0f (Song & Yang 2019)%n", " ".repeat(prefix.length() - 2),
-                    ThresholdAnalysis.THEORY_DU, ThresholdAnalysis.THEORY_SONG_YANG);
+            out.printf(Locale.ROOT, "%salpha = %.2f  %s CI [%s, %s]  c = %.2f  b = %.2f  from %d groups, n in [%d, %d]%n",
+                    prefix, e.alpha(), percent(o.level()), e.lo() == null ? "?" : String.format(Locale.ROOT, "%.2f", e.lo()),
+                    e.hi() == null ? "?" : String.format(Locale.ROOT, "%.2f", e.hi()), e.intercept(), e.slope(), f.points(),
+                    f.nMin(), f.nMax());
+            String pad = " ".repeat(prefix.length());
+            out.printf(Locale.ROOT, "%sfit: deviance %.1f on %d df (p = %s); free per-group curves vs joint: LR %.1f on %d df "
+                            + "(p = %s)%n", pad, e.deviance(), e.devianceDf(), pval(e.devianceP()),
+                    e.lrGroups() == null ? Double.NaN : e.lrGroups(), e.lrGroupsDf(), pval(e.lrGroupsP()));
+            if (f.scale().equals("n")) {
+                out.printf(Locale.ROOT, "%stheory: %.0f (Du et al. 2019), %.0f (Song & Yang 2019)%n", pad,
+                        ThresholdAnalysis.THEORY_DU, ThresholdAnalysis.THEORY_SONG_YANG);
+            }
         }
         if (!r.warnings().isEmpty()) {
             out.println();
@@ -72,12 +87,17 @@ final class ThresholdReport {
         }
     }
 
+    private static String pval(Double p) {
+        return p == null ? "-" : String.format(Locale.ROOT, "%.3g", p);
+    }
+
     private static String describe(ThresholdOptions o) {
         return switch (o.criterion()) {
-            case BOUND_HOLDS -> "bound_holds (Du et al.'s loss bound held at every checkpoint)";
+            case BOUND_HOLDS -> "bound_holds (L(k) <= (1 - eta lambda0/2)^k L(0) at every checkpoint)";
             case LEMMA -> "lemma (lambda_min(H(k)) >= lambda0/2 at every spectrum checkpoint)";
             case TARGET -> "target (the loss reached target_loss_ratio * L(0))";
-            case KERNEL -> String.format(Locale.ROOT, "kernel (kernel_dev <= %s)", num(o.tolerance()));
+            case KERNEL -> String.format(Locale.ROOT, "kernel (max_k | ||u(k)-y|| - ||pred(k)|| | / ||u(0)-y|| <= %s)",
+                    num(o.tolerance()));
         };
     }
 

@@ -2,6 +2,7 @@ package org.sweep.driver.run;
 
 import org.sweep.driver.store.TaskOutcome;
 
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.Provenance;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.Tables;
@@ -40,9 +41,10 @@ import org.sweep.worker.Status;
  *
  * <h2>One wave</h2>
  * <ol>
- *   <li>The wave's tasks (longest estimated first) are broadcast and an RDD of their indices with
- *       one index per partition runs them, so Spark runs one task per core and starts the expensive
- *       ones first.</li>
+ *   <li>The wave's tasks (longest estimated first) are broadcast and cut into packs of tasks that
+ *       share their data ({@link Packs}; one task per pack with packing off); an RDD with one pack of
+ *       indices per partition runs them, so Spark runs one pack per core and starts the expensive ones
+ *       first. A pack returns one outcome per task.</li>
  *   <li>The outcomes are persisted (MEMORY_AND_DISK_SER, on the executors) and materialised by one
  *       small action that brings back only counts ({@link WaveStats}): the driver never holds
  *       trajectories or spectra.</li>
@@ -109,6 +111,11 @@ public final class SweepRunner {
     private final PrintStream err;
     private final boolean tty;
     private CommitHook hook = CommitHook.NONE;
+    private boolean packing = true;
+    private long packMemoryBytes = DEFAULT_PACK_MEMORY_BYTES;
+
+    /** Memory bound of a pack when the caller gives none. */
+    public static final long DEFAULT_PACK_MEMORY_BYTES = 256L << 20;
 
     public SweepRunner(SparkSession spark, ResultStore store, TaskFunction fn, String master, PrintStream err,
                        boolean tty) {
@@ -118,6 +125,17 @@ public final class SweepRunner {
         this.master = master;
         this.err = err;
         this.tty = tty;
+    }
+
+    /**
+     * Packing on (default) or off: on, a wave's tasks run in packs of one data identity ({@link Packs}), one
+     * Spark task per pack, each pack bounded by {@code memoryBytes}; off, one Spark task per task. The rows are
+     * the same either way.
+     */
+    public SweepRunner withPacking(boolean packing, long memoryBytes) {
+        this.packing = packing;
+        this.packMemoryBytes = memoryBytes;
+        return this;
     }
 
     SweepRunner withHook(CommitHook hook) {
@@ -194,6 +212,12 @@ public final class SweepRunner {
                 progress.setCommitted(next);
             }
         }
+        if (waves > 0) {
+            int merged = new Compaction(spark, store).compact(sweep);
+            if (merged > 0) {
+                err.println("sweep " + sweep + ": compacted the files of " + merged + " small waves into one");
+            }
+        }
         writeSweepRecord(recordId, plan, planned, startedAt, System.currentTimeMillis(), codeVersion, false);
         return new Report(sweep, planned, already, todo.size(), ok, diverged, failed, waves,
                 (System.nanoTime() - t0) / 1e9);
@@ -204,32 +228,30 @@ public final class SweepRunner {
         String waveId = store.newWaveId();
         spark.sparkContext().setJobGroup(waveId, "sweep " + sweep + " wave " + waveId, false);
         Broadcast<List<PlannedTask>> tasks = jsc.broadcast(new ArrayList<>(wave));
-        List<Integer> indices = new ArrayList<>(wave.size());
-        for (int i = 0; i < wave.size(); i++) {
-            indices.add(i);
-        }
-        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(indices, wave.size())
-                .map(new ExecuteTask(fn, tasks, progress))
+        List<List<Integer>> packs = packing ? Packs.of(wave, packMemoryBytes, jsc.defaultParallelism())
+                : Packs.singletons(wave.size());
+        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(packs, packs.size())
+                .flatMap(new ExecuteTask(fn, tasks, progress))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             WaveStats st = outcomes.map(WaveStats::of).reduce(WaveStats::plus);
             java.nio.file.Path staging = store.stagingDir(waveId);
             spark.createDataFrame(outcomes.map(o -> Tables.runsRow(o, codeVersion)).coalesce(1),
                             Tables.fileSchema(Tables.RUNS))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.RUNS).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.RUNS).toUri().toString());
             int trajFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.trajectoryRows() + TRAJECTORY_ROWS_PER_FILE - 1) / TRAJECTORY_ROWS_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.trajectoryRows(o).iterator()).coalesce(trajFiles),
                             Tables.fileSchema(Tables.TRAJECTORIES))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.TRAJECTORIES).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.TRAJECTORIES).toUri().toString());
             int specFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.spectrumValues() + SPECTRUM_VALUES_PER_FILE - 1) / SPECTRUM_VALUES_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.spectraRows(o).iterator()).coalesce(specFiles),
                             Tables.fileSchema(Tables.SPECTRA))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SPECTRA).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SPECTRA).toUri().toString());
             hook.at("staged", waveId);
 
-            Row check = spark.read().schema(Tables.fileSchema(Tables.RUNS)).parquet(staging.resolve(Tables.RUNS).toString())
+            Row check = spark.read().schema(Tables.fileSchema(Tables.RUNS)).parquet(staging.resolve(Tables.RUNS).toUri().toString())
                     .agg(count(lit(1)), countDistinct(col("task_id"))).first();
             if (check.getLong(0) != wave.size() || check.getLong(1) != wave.size()) {
                 throw new IllegalStateException("wave " + waveId + " staged " + check.getLong(0) + " runs rows with "
@@ -267,7 +289,7 @@ public final class SweepRunner {
         Row row = Tables.sweepsRow(config.toString(), tasks, startedAt, finishedAt, codeVersion, master);
         java.nio.file.Path staging = store.stagingDir(recordId + (first ? "" : "-end"));
         spark.createDataFrame(List.of(row), Tables.fileSchema(Tables.SWEEPS)).coalesce(1)
-                .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SWEEPS).toString());
+                .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SWEEPS).toUri().toString());
         try {
             // Moves staging/<id>[-end]/sweeps/part-* to sweeps/sweep=<name>/part-<id>-00000.parquet,
             // replacing the started record atomically at the end.

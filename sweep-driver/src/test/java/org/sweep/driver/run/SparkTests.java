@@ -2,6 +2,7 @@ package org.sweep.driver.run;
 
 import org.sweep.driver.cli.Main;
 import org.sweep.driver.store.OutputLock;
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.ResultStore;
 
 import java.io.ByteArrayOutputStream;
@@ -33,6 +34,7 @@ public final class SparkTests {
         ResultStore store = new ResultStore(out);
         store.init();
         try (OutputLock lock = OutputLock.acquire(store.out())) {
+            Compaction.finishPending(store);
             store.recover();
             return new SweepRunner(spark, store, fn, spark.sparkContext().master(), QUIET, false).withHook(hook)
                     .run(plan);

@@ -1,0 +1,205 @@
+package org.sweep.driver.analysis;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.sweep.driver.data.SplitMix64;
+
+/**
+ * Coverage and bias of {@link LevelSet} on simulated pass/fail data with a known answer.
+ *
+ * <p>Truth: for each n, logit P(pass | m, n) = logit(1 - delta) + b (log m - log m*(n)) with
+ * log m*(n) = log {@value #M_STAR_AT_N0} + alpha (log n - log {@value #N0}), so m*(n) is exactly
+ * the (1 - delta)-level width and alpha the exponent. Each replication draws every (n, width,
+ * seed) run as an independent Bernoulli from one SplitMix64 stream (seed, replication), fits every
+ * group's threshold and the joint exponent, and records whether the intervals contain the truth
+ * (a censored end counts as open: [lo, inf) contains every m* &gt;= lo) and the errors log m^ - log m*
+ * and alpha^ - alpha of the point estimates. The grid runs geometrically with the given factor from
+ * below m*(n_min) / 16 to above 16 m*(n_max), so the truth lies well inside it.
+ */
+public final class Calibration {
+    private Calibration() {
+    }
+
+    static final int N0 = 16;
+    static final double M_STAR_AT_N0 = 64;
+    /** Margin of the grid around the true thresholds, as a factor on each side. */
+    static final double GRID_MARGIN = 16;
+
+    /**
+     * One simulated set-up.
+     *
+     * @param alpha  true exponent
+     * @param slope  true b of the pass curve, per unit of log m
+     * @param seeds  runs per (n, width)
+     * @param factor ratio of consecutive grid widths
+     * @param ns     values of n
+     * @param delta  m* is where P = 1 - delta
+     */
+    public record Setup(double alpha, double slope, int seeds, double factor, int[] ns, double delta) {
+        double logMStar(int n) {
+            return Math.log(M_STAR_AT_N0) + alpha * (Math.log(n) - Math.log(N0));
+        }
+
+        double[] widths() {
+            double lo = Math.exp(logMStar(ns[0])) / GRID_MARGIN;
+            double hi = Math.exp(logMStar(ns[ns.length - 1])) * GRID_MARGIN;
+            if (lo > hi) {
+                double t = lo;
+                lo = hi;
+                hi = t;
+            }
+            List<Double> w = new ArrayList<>();
+            for (double m = lo; m <= hi * (1 + 1e-9); m *= factor) {
+                w.add(m);
+            }
+            w.add(w.get(w.size() - 1) * factor);
+            return w.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    /**
+     * Result of one set-up over the replications. Coverage is the fraction of intervals that contain
+     * the truth; bias the mean error of the point estimates with its standard error (sd / sqrt(count)).
+     */
+    public record Row(Setup setup, int replications, int mStarIntervals, int mStarCovered, int mStarEstimates,
+                      double mStarBias, double mStarBiasSe, double mStarSd, int mStarCensored, int alphaIntervals,
+                      int alphaCovered, int alphaEstimates, double alphaBias, double alphaBiasSe, double alphaSd,
+                      double meanLogWidth) {
+        public double mStarCoverage() {
+            return mStarCovered / (double) mStarIntervals;
+        }
+
+        public double alphaCoverage() {
+            return alphaCovered / (double) alphaIntervals;
+        }
+    }
+
+    /** Runs {@code replications} simulated studies of one set-up with the analysis' bias correction. */
+    public static Row run(Setup s, int replications, long seed, double level) {
+        return run(s, replications, seed, level, LevelSet.BIAS_DRAWS);
+    }
+
+    /** Same, with {@code biasDraws} draws of the bias correction. */
+    public static Row run(Setup s, int replications, long seed, double level, int biasDraws) {
+        double[] widths = s.widths();
+        int k = s.ns().length * widths.length;
+        int mInt = 0;
+        int mCov = 0;
+        int mEst = 0;
+        int mCens = 0;
+        double mSum = 0;
+        double mSq = 0;
+        int aInt = 0;
+        int aCov = 0;
+        int aEst = 0;
+        double aSum = 0;
+        double aSq = 0;
+        double logWidth = 0;
+        int logWidthCount = 0;
+        double lt = PassCurve.logit(1 - s.delta());
+        for (int r = 0; r < replications; r++) {
+            SplitMix64 rng = new SplitMix64(seed * 0x9E3779B97F4A7C15L + r);
+            int[] group = new int[k];
+            double[] scale = new double[k];
+            double[] width = new double[k];
+            double[] runs = new double[k];
+            double[] passes = new double[k];
+            int row = 0;
+            for (int g = 0; g < s.ns().length; g++) {
+                int n = s.ns()[g];
+                double truth = s.logMStar(n);
+                double[] t = new double[widths.length];
+                double[] p = new double[widths.length];
+                for (int j = 0; j < widths.length; j++) {
+                    double prob = PassCurve.sigmoid(lt + s.slope() * (Math.log(widths[j]) - truth));
+                    int ok = 0;
+                    for (int q = 0; q < s.seeds(); q++) {
+                        ok += LevelSet.uniform(rng) < prob ? 1 : 0;
+                    }
+                    t[j] = s.seeds();
+                    p[j] = ok;
+                    group[row] = g;
+                    scale[row] = Math.log(n);
+                    width[row] = widths[j];
+                    runs[row] = t[j];
+                    passes[row] = ok;
+                    row++;
+                }
+                LevelSet.Threshold th = LevelSet.threshold(widths, t, p, s.delta(), level, biasDraws,
+                        seed * 0x9E3779B97F4A7C15L + 31L * r + g + 0x5DEECE66DL);
+                mInt++;
+                double lo = th.lo() == null ? Double.NEGATIVE_INFINITY : Math.log(th.lo());
+                double hi = th.hi() == null ? Double.POSITIVE_INFINITY : Math.log(th.hi());
+                if (!LevelSet.NO_INCREASE.equals(th.censored()) && lo <= truth && truth <= hi) {
+                    mCov++;
+                }
+                if (th.censored() != null) {
+                    mCens++;
+                } else {
+                    logWidth += hi - lo;
+                    logWidthCount++;
+                }
+                if (th.mStar() != null) {
+                    double e = Math.log(th.mStar()) - truth;
+                    mEst++;
+                    mSum += e;
+                    mSq += e * e;
+                }
+            }
+            LevelSet.Exponent ex = LevelSet.exponent(new LevelSet.Design(group, scale, width, runs, passes), s.delta(),
+                    level);
+            aInt++;
+            if (ex.alpha() != null) {
+                double lo = ex.lo() == null ? Double.NEGATIVE_INFINITY : ex.lo();
+                double hi = ex.hi() == null ? Double.POSITIVE_INFINITY : ex.hi();
+                if (lo <= s.alpha() && s.alpha() <= hi) {
+                    aCov++;
+                }
+                double e = ex.alpha() - s.alpha();
+                aEst++;
+                aSum += e;
+                aSq += e * e;
+            }
+        }
+        double mMean = mEst == 0 ? Double.NaN : mSum / mEst;
+        double mSd = mEst < 2 ? Double.NaN : Math.sqrt(Math.max(0, (mSq - mEst * mMean * mMean) / (mEst - 1)));
+        double aMean = aEst == 0 ? Double.NaN : aSum / aEst;
+        double aSd = aEst < 2 ? Double.NaN : Math.sqrt(Math.max(0, (aSq - aEst * aMean * aMean) / (aEst - 1)));
+        return new Row(s, replications, mInt, mCov, mEst, mMean, mSd / Math.sqrt(mEst), mSd, mCens, aInt, aCov, aEst,
+                aMean, aSd / Math.sqrt(aEst), aSd, logWidthCount == 0 ? Double.NaN : logWidth / logWidthCount);
+    }
+
+    /** The set-ups of the standard table: alphas x seed counts x grid factors. */
+    public static List<Setup> standard(double[] alphas, int[] seeds, double[] factors, int[] ns, double slope,
+                                       double delta) {
+        List<Setup> out = new ArrayList<>();
+        for (double a : alphas) {
+            for (int sd : seeds) {
+                for (double f : factors) {
+                    out.add(new Setup(a, slope, sd, f, ns, delta));
+                }
+            }
+        }
+        return out;
+    }
+
+    static final String HEADER = "| alpha | seeds | grid factor | reps | m* coverage | m* bias (log) +- se | alpha coverage "
+            + "| alpha bias +- se | alpha sd | censored m* |";
+
+    /** A Markdown table of the rows, as printed by {@code analyze calibrate} and kept in the README. */
+    public static void print(List<Row> rows, double level, PrintStream out) {
+        out.println(HEADER);
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, "| %.1f | %d | %.0f | %d | %.3f (%d/%d) | %+.3f +- %.3f | %.3f (%d/%d) | %+.3f +- %.3f "
+                            + "| %.3f | %d |%n",
+                    r.setup().alpha(), r.setup().seeds(), r.setup().factor(), r.replications(), r.mStarCoverage(),
+                    r.mStarCovered(), r.mStarIntervals(), r.mStarBias(), r.mStarBiasSe(), r.alphaCoverage(),
+                    r.alphaCovered(), r.alphaIntervals(), r.alphaBias(), r.alphaBiasSe(), r.alphaSd(),
+                    r.mStarCensored());
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package org.sweep.driver.analysis;
+
+import java.util.Arrays;
+
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+import org.sweep.driver.data.SplitMix64;
+
+/**
+ * The width threshold m*_delta and the exponent alpha, estimated from pass counts with a logistic
+ * pass curve in log m ({@link PassCurve}) and profile-likelihood intervals. Free of Spark, so it is
+ * tested on simulated data with known answers ({@link Calibration}).
+ *
+ * <p><b>Why this model.</b> A run passes or not; over seeds the pass probability p(m) rises with the
+ * width. A logistic link in x = log m, logit p = a + b x with b &gt;= 0, is monotone by construction,
+ * has two parameters (so 10 seeds at a handful of widths pin it down), and makes the level set a
+ * closed form: p(m*) = 1 - delta at log m* = (logit(1 - delta) - a) / b, a real number between (or
+ * beyond) grid widths. Isotonic regression would also be monotone but can only place the level set
+ * by linear interpolation between two grid widths and has no likelihood for intervals; it is kept as
+ * a check ({@link #isotonic}). Probit and logit differ only in the tails, far from p = 0.9.
+ *
+ * <p><b>Intervals.</b> Profile penalized likelihood: theta = log m* is a parameter of the curve
+ * (a = logit(1 - delta) - b theta), and the interval is the set of theta whose profile deviance
+ * D(theta) = 2 (l*max - max_b l*(theta, b)) stays below the chi-squared(1) quantile of the level
+ * (Venzon and Moolgavkar 1988; with Firth's penalty, Heinze and Schemper 2002). It needs no
+ * resampling and no normal approximation of a ratio of estimates. Its coverage is checked on
+ * simulated data by {@link Calibration} (table in the README).
+ *
+ * <p><b>Point estimate.</b> The level set of the Firth fit, log m^ = (logit(1 - delta) - a^) / b^, is
+ * biased upwards with few seeds: the penalty flattens the curve, which moves its 90% point away from
+ * the middle (+0.06 in log m with 10 seeds on a factor-2 grid, +0.15 on a factor-4 grid, in the
+ * calibration). It is corrected by the parametric-bootstrap bias estimate ({@link #bootstrapBias});
+ * after the correction the calibration's mean errors are within their standard errors. The interval
+ * is the profile interval above, whose coverage needs no correction.
+ *
+ * <p><b>Censoring.</b> The curve is trusted only inside the grid [w_min, w_max]. Where the profile
+ * deviance at an edge of the grid is still below the quantile, the interval reaches beyond the grid
+ * and that end is null ({@code above_grid}: m*_hi unknown, the threshold may lie above the largest
+ * width; {@code below_grid} likewise); where the estimate itself lies outside the grid, m* is null
+ * too. A group with no increase of passes with width ({@code no_increase}: the constrained fit has
+ * b = 0) has no threshold at all. Nothing is ever reported as a degenerate interval.
+ *
+ * <p><b>Exponent.</b> Across groups that differ in a scale variable s (log n, log n/d or log
+ * n/lambda0), the joint model logit p = a + b (log m - alpha s) has one slope b and puts the
+ * thresholds on the line log m*(s) = c + alpha s, c = (logit(1 - delta) - a) / b. alpha is fitted
+ * from every run at once (groups whose threshold is beyond the grid still contribute their runs) and
+ * gets its own profile interval; the fit's deviance against the saturated model and the likelihood
+ * ratio against free per-group curves say how well one power law and one slope describe the data.
+ */
+public final class LevelSet {
+    private LevelSet() {
+    }
+
+    /** Why an end of an interval is missing. */
+    public static final String ABOVE_GRID = "above_grid";
+    public static final String BELOW_GRID = "below_grid";
+    public static final String WIDER_THAN_GRID = "wider_than_grid";
+    public static final String NO_INCREASE = "no_increase";
+    /** The exponent's interval reached the end of the searched range of alpha. */
+    public static final String UNBOUNDED = "unbounded";
+
+    /** The range of alpha searched; an interval that reaches an end is reported as unbounded there. */
+    static final double ALPHA_MIN = -4;
+    static final double ALPHA_MAX = 12;
+    /** Step of the coarse scan of the alpha profile before the refinement. */
+    static final double ALPHA_SCAN_STEP = 0.05;
+    /** Bisection tolerance on log m and on alpha. */
+    static final double ROOT_TOL = 1e-9;
+    /** Parametric-bootstrap draws of the bias correction of log m* (200 give a bias error below 0.1 of its sd). */
+    public static final int BIAS_DRAWS = 200;
+
+    /**
+     * One group's threshold.
+     *
+     * @param mStar    the width where the fitted pass probability is 1 - delta; null when outside the grid or no increase
+     * @param lo       lower end of the interval; null when censored
+     * @param hi       upper end; null when censored
+     * @param censored null when lo and hi are both known, else {@link #ABOVE_GRID}, {@link #BELOW_GRID},
+     *                 {@link #WIDER_THAN_GRID} or {@link #NO_INCREASE}
+     * @param logMStar log m* even when outside the grid (NaN for no_increase); for tests and the search
+     * @param slope    b, per unit of log m
+     */
+    public record Threshold(Double mStar, Double lo, Double hi, String censored, double logMStar, double slope) {
+    }
+
+    /**
+     * Threshold of one group.
+     *
+     * @param widths widths of the design points (any order, &gt; 0)
+     * @param runs   runs per width
+     * @param passes passing runs per width
+     * @param delta  in (0, 1): m* is where p = 1 - delta
+     * @param level  confidence level of the interval
+     * @param biasDraws parametric-bootstrap draws for the bias correction of the point estimate (0: none)
+     * @param seed   seed of the bias-correction stream
+     */
+    public static Threshold threshold(double[] widths, double[] runs, double[] passes, double delta, double level,
+                                      int biasDraws, long seed) {
+        checkDelta(delta);
+        double[] x = new double[widths.length];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = Math.log(widths[j]);
+        }
+        double xmin = Arrays.stream(x).min().orElseThrow();
+        double xmax = Arrays.stream(x).max().orElseThrow();
+        double lt = PassCurve.logit(1 - delta);
+        PassCurve.Fit fit = PassCurve.fit(x, runs, passes);
+        if (fit.atZero() || xmax - xmin < 1e-12) {
+            return new Threshold(null, null, null, NO_INCREASE, Double.NaN, 0);
+        }
+        double theta = (lt - fit.a()) / fit.b();
+        if (biasDraws > 0) {
+            double bias = bootstrapBias(x, runs, fit, lt, biasDraws, new SplitMix64(seed));
+            if (Double.isFinite(bias)) {
+                theta -= bias;
+            }
+        }
+        double crit = quantile(level);
+        java.util.function.DoubleUnaryOperator dev = th -> 2 * (fit.penalized() - PassCurve.profileAt(x, runs, passes, lt, th)[0]);
+        double thc = Math.min(xmax, Math.max(xmin, theta));
+        double dThc = dev.applyAsDouble(thc);
+        double dMin = dev.applyAsDouble(xmin);
+        double dMax = dev.applyAsDouble(xmax);
+        Double lo = null;
+        Double hi = null;
+        if (dThc <= crit) {
+            if (dMin > crit) {
+                lo = Math.exp(root(dev, crit, xmin, thc));
+            }
+            if (dMax > crit) {
+                hi = Math.exp(root(dev, crit, thc, xmax));
+            }
+        }
+        String censored = null;
+        if (lo == null && hi == null) {
+            censored = dThc > crit ? (theta > xmax ? ABOVE_GRID : BELOW_GRID) : WIDER_THAN_GRID;
+        } else if (hi == null) {
+            censored = ABOVE_GRID;
+        } else if (lo == null) {
+            censored = BELOW_GRID;
+        }
+        Double m = theta >= xmin && theta <= xmax ? Math.exp(theta) : null;
+        return new Threshold(m, lo, hi, censored, theta, fit.b());
+    }
+
+    /**
+     * Parametric-bootstrap estimate of the bias of log m^: the mean of log m^ over {@code draws}
+     * data sets drawn from the fitted curve at the same design, minus log m^ (Efron and Tibshirani
+     * 1993, ch. 10). Draws whose fit shows no increase are skipped; NaN when all are.
+     */
+    static double bootstrapBias(double[] x, double[] runs, PassCurve.Fit fit, double lt, int draws,
+                                SplitMix64 rng) {
+        double theta = (lt - fit.a()) / fit.b();
+        double[] s = new double[x.length];
+        double sum = 0;
+        int used = 0;
+        for (int r = 0; r < draws; r++) {
+            for (int j = 0; j < x.length; j++) {
+                double p = PassCurve.sigmoid(fit.a() + fit.b() * x[j]);
+                int ok = 0;
+                for (int q = 0; q < (int) runs[j]; q++) {
+                    ok += uniform(rng) < p ? 1 : 0;
+                }
+                s[j] = ok;
+            }
+            PassCurve.Fit f = PassCurve.fit(x, runs, s);
+            if (!f.atZero()) {
+                sum += (lt - f.a()) / f.b();
+                used++;
+            }
+        }
+        return used == 0 ? Double.NaN : sum / used - theta;
+    }
+
+    /** Uniform double in [0, 1) from the top 53 bits. */
+    static double uniform(SplitMix64 rng) {
+        return (rng.nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /**
+     * The joint power-law fit.
+     *
+     * @param alpha     the exponent; null when no increase or when the profile has no interior maximum in the searched range
+     * @param lo        interval ends (null when unbounded within [{@value #ALPHA_MIN}, {@value #ALPHA_MAX}])
+     * @param hi
+     * @param censored  null, {@link #UNBOUNDED} or {@link #NO_INCREASE}
+     * @param intercept c of log m*(s) = c + alpha s (natural logs)
+     * @param slope     b, per unit of log m
+     * @param deviance  G^2 of the fitted model against the saturated one (one free p per design point)
+     * @param devianceDf design points - 3
+     * @param devianceP upper tail of chi-squared(df) at the deviance (rough when counts are small)
+     * @param lrGroups  2 (sum of the per-group curves' log-likelihoods - the joint one): how much
+     *                  free per-group curves explain beyond one power law with one slope
+     * @param lrGroupsDf 2 groups - 3
+     * @param lrGroupsP upper tail of chi-squared(lrGroupsDf)
+     */
+    public record Exponent(Double alpha, Double lo, Double hi, String censored, Double intercept, Double slope,
+                           double deviance, int devianceDf, Double devianceP, Double lrGroups, int lrGroupsDf,
+                           Double lrGroupsP) {
+    }
+
+    /**
+     * Design of a joint fit: one row per (group, width) with runs and passes.
+     *
+     * @param group  index of the group of each row (0 .. groups - 1)
+     * @param scale  the group's scale variable s (log n, say), per row
+     * @param width  the width, per row
+     */
+    public record Design(int[] group, double[] scale, double[] width, double[] runs, double[] passes) {
+        public Design {
+            int k = group.length;
+            if (scale.length != k || width.length != k || runs.length != k || passes.length != k) {
+                throw new IllegalArgumentException("design arrays differ in length");
+            }
+        }
+
+        int groups() {
+            return Arrays.stream(group).max().orElse(-1) + 1;
+        }
+    }
+
+    /** Fits alpha of log m*(s) = c + alpha s on every row of the design at once. */
+    public static Exponent exponent(Design d, double delta, double level) {
+        checkDelta(delta);
+        double lt = PassCurve.logit(1 - delta);
+        int k = d.width().length;
+        double[] logm = new double[k];
+        for (int j = 0; j < k; j++) {
+            logm[j] = Math.log(d.width()[j]);
+        }
+        double[] z = new double[k];
+        java.util.function.DoubleFunction<PassCurve.Fit> at = al -> {
+            for (int j = 0; j < k; j++) {
+                z[j] = logm[j] - al * d.scale()[j];
+            }
+            return PassCurve.fit(z, d.runs(), d.passes());
+        };
+        // coarse scan, then golden-section refinement around the best scanned point
+        int steps = (int) Math.round((ALPHA_MAX - ALPHA_MIN) / ALPHA_SCAN_STEP);
+        double best = Double.NEGATIVE_INFINITY;
+        double bestA = Double.NaN;
+        for (int i = 0; i <= steps; i++) {
+            double al = ALPHA_MIN + i * ALPHA_SCAN_STEP;
+            double v = at.apply(al).penalized();
+            if (v > best) {
+                best = v;
+                bestA = al;
+            }
+        }
+        double lo = Math.max(ALPHA_MIN, bestA - ALPHA_SCAN_STEP);
+        double hi = Math.min(ALPHA_MAX, bestA + ALPHA_SCAN_STEP);
+        double gr = (Math.sqrt(5) - 1) / 2;
+        double c1 = hi - gr * (hi - lo);
+        double c2 = lo + gr * (hi - lo);
+        double f1 = at.apply(c1).penalized();
+        double f2 = at.apply(c2).penalized();
+        while (hi - lo > ROOT_TOL) {
+            if (f1 >= f2) {
+                hi = c2;
+                c2 = c1;
+                f2 = f1;
+                c1 = hi - gr * (hi - lo);
+                f1 = at.apply(c1).penalized();
+            } else {
+                lo = c1;
+                c1 = c2;
+                f1 = f2;
+                c2 = lo + gr * (hi - lo);
+                f2 = at.apply(c2).penalized();
+            }
+        }
+        double alpha = 0.5 * (lo + hi);
+        PassCurve.Fit fit = at.apply(alpha);
+        if (fit.penalized() < best) {
+            alpha = bestA;
+            fit = at.apply(alpha);
+        }
+        double[] gof = goodness(d, fit, alpha, logm);
+        int groupsN = d.groups();
+        int dfDev = k - 3;
+        int dfLr = 2 * groupsN - 3;
+        double lr = lrGroups(d, logm, fit.logLik());
+        Double lrP = dfLr > 0 ? upperTail(Math.max(0, lr), dfLr) : null;
+        Double devP = dfDev > 0 ? upperTail(gof[0], dfDev) : null;
+        if (fit.atZero()) {
+            return new Exponent(null, null, null, NO_INCREASE, null, 0.0, gof[0], dfDev, devP, lr, dfLr, lrP);
+        }
+        double peak = fit.penalized();
+        double crit = quantile(level);
+        java.util.function.DoubleUnaryOperator dev = al -> 2 * (peak - at.apply(al).penalized());
+        Double aLo = dev.applyAsDouble(ALPHA_MIN) > crit ? root(dev, crit, ALPHA_MIN, alpha) : null;
+        Double aHi = dev.applyAsDouble(ALPHA_MAX) > crit ? root(dev, crit, alpha, ALPHA_MAX) : null;
+        double c = (lt - fit.a()) / fit.b();
+        return new Exponent(alpha, aLo, aHi, aLo == null || aHi == null ? UNBOUNDED : null, c, fit.b(), gof[0], dfDev,
+                devP, lr, dfLr, lrP);
+    }
+
+    /** {deviance} of the joint fit against the saturated model. */
+    private static double[] goodness(Design d, PassCurve.Fit fit, double alpha, double[] logm) {
+        double g2 = 0;
+        for (int j = 0; j < logm.length; j++) {
+            double p = PassCurve.sigmoid(fit.a() + fit.b() * (logm[j] - alpha * d.scale()[j]));
+            double t = d.runs()[j];
+            double s = d.passes()[j];
+            if (s > 0) {
+                g2 += 2 * s * Math.log(s / (t * p));
+            }
+            if (t - s > 0) {
+                g2 += 2 * (t - s) * Math.log((t - s) / (t * (1 - p)));
+            }
+        }
+        return new double[] {g2};
+    }
+
+    /** 2 (sum over groups of the free curve's log-likelihood - the joint one). */
+    private static double lrGroups(Design d, double[] logm, double jointLogLik) {
+        double sum = 0;
+        for (int g = 0; g < d.groups(); g++) {
+            int gg = g;
+            int[] rows = java.util.stream.IntStream.range(0, logm.length).filter(j -> d.group()[j] == gg).toArray();
+            if (rows.length == 0) {
+                continue;
+            }
+            double[] x = new double[rows.length];
+            double[] t = new double[rows.length];
+            double[] s = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                x[i] = logm[rows[i]];
+                t[i] = d.runs()[rows[i]];
+                s[i] = d.passes()[rows[i]];
+            }
+            sum += PassCurve.fit(x, t, s).logLik();
+        }
+        return 2 * (sum - jointLogLik);
+    }
+
+    /**
+     * Isotonic (pool-adjacent-violators) pass fractions over ascending widths and the width where
+     * they reach 1 - delta, linearly interpolated in log m between the two grid widths around it;
+     * NaN when the fitted fractions never reach it, the smallest width when they start above it.
+     * A model-free check of the logistic estimate.
+     */
+    public static double isotonic(double[] widths, double[] runs, double[] passes, double delta) {
+        Integer[] order = new Integer[widths.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (i, j) -> Double.compare(widths[i], widths[j]));
+        int n = widths.length;
+        double[] val = new double[n];
+        double[] wt = new double[n];
+        int[] len = new int[n];
+        int blocks = 0;
+        for (int q = 0; q < n; q++) {
+            int i = order[q];
+            val[blocks] = passes[i] / runs[i];
+            wt[blocks] = runs[i];
+            len[blocks] = 1;
+            blocks++;
+            while (blocks > 1 && val[blocks - 2] > val[blocks - 1]) {
+                double w = wt[blocks - 2] + wt[blocks - 1];
+                val[blocks - 2] = (val[blocks - 2] * wt[blocks - 2] + val[blocks - 1] * wt[blocks - 1]) / w;
+                wt[blocks - 2] = w;
+                len[blocks - 2] += len[blocks - 1];
+                blocks--;
+            }
+        }
+        double[] fitted = new double[n];
+        int q = 0;
+        for (int b = 0; b < blocks; b++) {
+            for (int r = 0; r < len[b]; r++) {
+                fitted[q++] = val[b];
+            }
+        }
+        double target = 1 - delta;
+        for (int q2 = 0; q2 < n; q2++) {
+            if (fitted[q2] >= target - 1e-12) {
+                if (q2 == 0) {
+                    return widths[order[0]];
+                }
+                double x0 = Math.log(widths[order[q2 - 1]]);
+                double x1 = Math.log(widths[order[q2]]);
+                double f0 = fitted[q2 - 1];
+                double f1 = fitted[q2];
+                return Math.exp(x0 + (target - f0) / (f1 - f0) * (x1 - x0));
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** chi-squared(1) quantile at the level: the profile-deviance cut of a two-sided interval. */
+    static double quantile(double level) {
+        return new ChiSquaredDistribution(null, 1).inverseCumulativeProbability(level);
+    }
+
+    private static double upperTail(double x, int df) {
+        return 1 - new ChiSquaredDistribution(null, df).cumulativeProbability(x);
+    }
+
+    /** x in [a, b] with f(x) = c by bisection; f - c must change sign between a and b. */
+    private static double root(java.util.function.DoubleUnaryOperator f, double c, double a, double b) {
+        double fa = f.applyAsDouble(a) - c;
+        for (int it = 0; it < 200 && b - a > ROOT_TOL; it++) {
+            double m = 0.5 * (a + b);
+            double fm = f.applyAsDouble(m) - c;
+            if ((fm > 0) == (fa > 0)) {
+                a = m;
+                fa = fm;
+            } else {
+                b = m;
+            }
+        }
+        return 0.5 * (a + b);
+    }
+
+    private static void checkDelta(double delta) {
+        if (!(delta > 0 && delta < 1)) {
+            throw new IllegalArgumentException("--delta " + delta + ": the fitted pass curve reaches 1 - delta only "
+                    + "for delta in (0, 1)");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package org.sweep.driver.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The estimator on data with known answers: expected counts of a known logistic curve (where the
+ * fit must return the curve), separated and one-sided data (where it must stay finite and say what
+ * is censored), and closed forms of the score and the isotonic fit.
+ */
+class LevelSetTest {
+    private static final double DELTA = 0.1;
+    private static final double LEVEL = 0.95;
+    /** With 10^6 runs per width the Firth penalty and the sampling noise are O(1e-6) of the estimates. */
+    private static final double LARGE_SAMPLE_TOL = 1e-3;
+    /** Finite-difference check of the modified score: central differences with step 1e-5. */
+    private static final double GRADIENT_TOL = 1e-5;
+    private static final double[] WIDTHS = {8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
+
+    /** Expected pass counts (t p, not rounded) of logit p = logit(1 - delta) + b (log m - log mStar). */
+    private static double[] expected(double[] widths, double t, double mStar, double b) {
+        double[] s = new double[widths.length];
+        for (int j = 0; j < widths.length; j++) {
+            s[j] = t * PassCurve.sigmoid(PassCurve.logit(1 - DELTA) + b * (Math.log(widths[j]) - Math.log(mStar)));
+        }
+        return s;
+    }
+
+    private static double[] fill(int k, double v) {
+        double[] a = new double[k];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    @Test
+    void expectedCountsOfAKnownCurveGiveItsThresholdAndANarrowIntervalAroundIt() {
+        double truth = 300; // between grid widths
+        double[] t = fill(WIDTHS.length, 1e6);
+        LevelSet.Threshold th = LevelSet.threshold(WIDTHS, t, expected(WIDTHS, 1e6, truth, 2.5), DELTA, LEVEL, 0, 0);
+        assertNull(th.censored());
+        assertEquals(Math.log(truth), Math.log(th.mStar()), LARGE_SAMPLE_TOL);
+        assertEquals(2.5, th.slope(), LARGE_SAMPLE_TOL);
+        assertTrue(th.lo() < truth && truth < th.hi(), th.toString());
+        assertTrue(th.hi() / th.lo() < 1.01, "10^6 runs per width pin m* to a per cent: " + th);
+    }
+
+    @Test
+    void modifiedScoreIsTheGradientOfThePenalizedLikelihoodAndVanishesAtTheFit() {
+        double[] x = {0, 0.7, 1.4, 2.1, 2.8};
+        double[] t = {10, 10, 12, 10, 10};
+        double[] s = {0, 2, 7, 9, 10};
+        double a = -1.3;
+        double b = 1.7;
+        double h = 1e-5;
+        double[] g = PassCurve.score(x, t, s, a, b);
+        double da = (PassCurve.penalized(x, t, s, a + h, b) - PassCurve.penalized(x, t, s, a - h, b)) / (2 * h);
+        double db = (PassCurve.penalized(x, t, s, a, b + h) - PassCurve.penalized(x, t, s, a, b - h)) / (2 * h);
+        assertEquals(da, g[0], GRADIENT_TOL);
+        assertEquals(db, g[1], GRADIENT_TOL);
+        PassCurve.Fit f = PassCurve.fit(x, t, s);
+        double[] g0 = PassCurve.score(x, t, s, f.a(), f.b());
+        assertEquals(0, g0[0], 1e-8);
+        assertEquals(0, g0[1], 1e-8);
+        // the profile along the level set through the fit's own threshold reaches the maximum
+        double lt = PassCurve.logit(1 - DELTA);
+        double theta = (lt - f.a()) / f.b();
+        assertEquals(f.penalized(), PassCurve.profileAt(x, t, s, lt, theta)[0], 1e-9);
+        assertTrue(PassCurve.profileAt(x, t, s, lt, theta + 0.5)[0] < f.penalized());
+    }
+
+    @Test
+    void separatedSeedsGiveAFiniteThresholdBetweenTheLastFailAndTheFirstPass() {
+        // 10 seeds: every width below 64 fails, every width from 64 on passes (plain maximum likelihood diverges)
+        double[] t = fill(WIDTHS.length, 10);
+        double[] s = new double[WIDTHS.length];
+        for (int j = 0; j < WIDTHS.length; j++) {
+            s[j] = WIDTHS[j] >= 64 ? 10 : 0;
+        }
+        LevelSet.Threshold th = LevelSet.threshold(WIDTHS, t, s, DELTA, LEVEL, 200, 1);
+        assertNull(th.censored(), th.toString());
+        assertTrue(th.mStar() > 32 && th.mStar() < 128, th.toString());
+        assertTrue(th.lo() >= 8 && th.lo() < 64 && th.hi() > 32 && th.hi() <= 4096, th.toString());
+        assertTrue(th.lo() < th.hi());
+    }
+
+    @Test
+    void aThresholdAboveTheGridIsCensoredNeverADegenerateInterval() {
+        double[] t = fill(WIDTHS.length, 10);
+        // the curve reaches 0.9 at 4 times the largest width: 0.1 of the seeds pass at 4096, none below 512
+        double[] s = expected(WIDTHS, 10, 4 * 4096, 2.5);
+        for (int j = 0; j < s.length; j++) {
+            s[j] = Math.round(s[j]);
+        }
+        LevelSet.Threshold th = LevelSet.threshold(WIDTHS, t, s, DELTA, LEVEL, 200, 1);
+        assertNull(th.mStar(), th.toString());
+        assertNull(th.hi(), th.toString());
+        assertEquals(LevelSet.ABOVE_GRID, th.censored());
+        assertTrue(th.logMStar() > Math.log(4096));
+
+        // nothing passes anywhere: no width reaches the level; never an interval [w, w]
+        LevelSet.Threshold none = LevelSet.threshold(WIDTHS, t, new double[WIDTHS.length], DELTA, LEVEL, 200, 1);
+        assertNull(none.mStar());
+        assertNull(none.hi());
+        assertTrue(LevelSet.ABOVE_GRID.equals(none.censored()) || LevelSet.NO_INCREASE.equals(none.censored()),
+                none.toString());
+
+        // everything passes: the threshold is below the grid
+        LevelSet.Threshold all = LevelSet.threshold(WIDTHS, t, t.clone(), DELTA, LEVEL, 200, 1);
+        assertNull(all.mStar());
+        assertNull(all.lo());
+        assertTrue(LevelSet.BELOW_GRID.equals(all.censored()) || LevelSet.NO_INCREASE.equals(all.censored()),
+                all.toString());
+
+        // passes that fall with width: no threshold
+        double[] falling = new double[WIDTHS.length];
+        for (int j = 0; j < WIDTHS.length; j++) {
+            falling[j] = 10 - j;
+        }
+        LevelSet.Threshold fall = LevelSet.threshold(WIDTHS, t, falling, DELTA, LEVEL, 0, 0);
+        assertEquals(LevelSet.NO_INCREASE, fall.censored());
+        assertNull(fall.mStar());
+    }
+
+    @Test
+    void isotonicPoolsViolatorsAndInterpolatesInLogWidth() {
+        double[] w = {16, 32, 64, 128};
+        double[] t = {10, 10, 10, 10};
+        // 0.2, 0.6, 0.4, 1.0: the violators 0.6, 0.4 pool to 0.5; 0.9 lies between 0.5 (64) and 1.0 (128)
+        double got = LevelSet.isotonic(w, t, new double[] {2, 6, 4, 10}, DELTA);
+        double want = Math.exp(Math.log(64) + (0.9 - 0.5) / (1.0 - 0.5) * Math.log(2));
+        assertEquals(want, got, 1e-9);
+        assertTrue(Double.isNaN(LevelSet.isotonic(w, t, new double[] {0, 1, 2, 3}, DELTA)));
+        assertEquals(16, LevelSet.isotonic(w, t, new double[] {10, 10, 10, 10}, DELTA), 0);
+    }
+
+    @Test
+    void jointFitRecoversTheExponentOfExpectedCountsForEveryScale() {
+        int[] ns = {16, 32, 64, 128};
+        double alpha = 1.5;
+        int k = ns.length * WIDTHS.length;
+        int[] g = new int[k];
+        double[] sc = new double[k];
+        double[] w = new double[k];
+        double[] t = new double[k];
+        double[] s = new double[k];
+        int row = 0;
+        for (int i = 0; i < ns.length; i++) {
+            double truth = 20 * Math.pow(ns[i] / 16.0, alpha);
+            double[] e = expected(WIDTHS, 1e6, truth, 3);
+            for (int j = 0; j < WIDTHS.length; j++) {
+                g[row] = i;
+                sc[row] = Math.log(ns[i]);
+                w[row] = WIDTHS[j];
+                t[row] = 1e6;
+                s[row] = e[j];
+                row++;
+            }
+        }
+        LevelSet.Exponent ex = LevelSet.exponent(new LevelSet.Design(g, sc, w, t, s), DELTA, LEVEL);
+        assertNotNull(ex.alpha());
+        assertEquals(alpha, ex.alpha(), LARGE_SAMPLE_TOL);
+        assertEquals(Math.log(20) - alpha * Math.log(16), ex.intercept(), LARGE_SAMPLE_TOL * 10);
+        assertEquals(3, ex.slope(), LARGE_SAMPLE_TOL);
+        assertTrue(ex.lo() < alpha && alpha < ex.hi() && ex.hi() - ex.lo() < 0.01, ex.toString());
+        // the data are the model: deviance and the likelihood ratio against free curves are ~0
+        assertTrue(ex.deviance() < 1e-3 && ex.lrGroups() < 1e-3, ex.toString());
+        assertEquals(k - 3, ex.devianceDf());
+        assertEquals(2 * ns.length - 3, ex.lrGroupsDf());
+    }
+
+    @Test
+    void jointFitRejectsOneSlopeWhenTheGroupsDifferInSharpness() {
+        // same thresholds on a power law, but slopes 1 and 6 alternate: the LR test against free curves must see it
+        int[] ns = {16, 32, 64, 128};
+        int k = ns.length * WIDTHS.length;
+        int[] g = new int[k];
+        double[] sc = new double[k];
+        double[] w = new double[k];
+        double[] t = new double[k];
+        double[] s = new double[k];
+        int row = 0;
+        for (int i = 0; i < ns.length; i++) {
+            double[] e = expected(WIDTHS, 1000, 20 * ns[i] / 16.0, i % 2 == 0 ? 1 : 6);
+            for (int j = 0; j < WIDTHS.length; j++) {
+                g[row] = i;
+                sc[row] = Math.log(ns[i]);
+                w[row] = WIDTHS[j];
+                t[row] = 1000;
+                s[row] = e[j];
+                row++;
+            }
+        }
+        LevelSet.Exponent ex = LevelSet.exponent(new LevelSet.Design(g, sc, w, t, s), DELTA, LEVEL);
+        assertTrue(ex.lrGroupsP() < 1e-6, ex.toString());
+    }
+}
