@@ -137,6 +137,11 @@ class BadInputCatalogTest {
                 "kind: parquet, path: DIR/garbage.parquet, n: 2"), none, 2, "FILE:5: data.path: DIR/garbage.parquet: cannot read as Parquet: not a Parquet file, or a corrupt one (its footer cannot be read)"));
         c.add(new Case("n larger than the dataset", replace("kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian",
                 "kind: csv, path: DIR/ok.csv, n: 50"), none, 2, "FILE:5: data.n: n = 50 is more than the 3 rows of DIR/ok.csv"));
+        // relative data paths are resolved against the sweep file's folder (DIR/<case>/), and errors name the result
+        c.add(new Case("relative dataset path that is missing", replace("kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian",
+                "kind: csv, path: missing.csv, n: 2"), none, 2, "FILE:5: data.path: DIR/relative-dataset-path-that-is-missing/missing.csv: CSV file does not exist"));
+        c.add(new Case("relative dataset path beside the sweep file", replace("kind: sphere, n: 10, d: 5, seed: 0, labels: gaussian",
+                "kind: csv, path: ../ok.csv, n: 50"), none, 2, "FILE:5: data.n: n = 50 is more than the 3 rows of DIR/ok.csv"));
         c.add(new Case("unreachable master", BASE, List.of("--master", "spark://127.0.0.1:CLOSED"), 2, "cannot reach the Spark master spark://127.0.0.1:CLOSED (127.0.0.1:CLOSED: Connection refused); is the cluster running? (bin/cluster status)"));
         c.add(new Case("malformed master URL", BASE, List.of("--master", "spark://127.0.0.1"), 2, "--master spark://127.0.0.1: '127.0.0.1' is not HOST:PORT (e.g. spark://127.0.0.1:7077)"));
         c.add(new Case("YAML alias bomb", BASE + aliasBomb(), none, 2, "FILE:7: b9: the document expands to more than 100000 values (aliases of aliases?)"));
