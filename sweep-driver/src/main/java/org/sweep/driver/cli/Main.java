@@ -7,6 +7,7 @@ import org.sweep.driver.store.OutputLock;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.run.SparkSessions;
 import org.sweep.driver.run.SweepRunner;
+import org.sweep.driver.run.SweepJob;
 import org.sweep.driver.store.TableCheck;
 import org.sweep.driver.run.TaskFunction;
 
@@ -346,43 +347,47 @@ public final class Main {
         // No shutdown hook releases the lock: on Ctrl-C or kill the main thread may still be moving a
         // wave's files while hooks run, so the lock stays until the process is gone and the next run
         // takes it over as stale (its pid is dead), then recovers under it.
-        try (OutputLock lock = OutputLock.acquire(store.out())) {
-            int removed = store.recover();
-            if (removed > 0) {
-                err.println("sweep: removed " + removed + " file(s) of waves an interrupted run left uncommitted;"
-                        + " their tasks run again");
-            }
-            checkTables(store);
+        try (SweepJob job = openJob(store, plan.name(), err)) {
             SparkSession spark = session(a, "sweep run " + plan.name());
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
-            SweepRunner runner = new SweepRunner(spark, store, fn, a.master, err, Progress.stderrIsTerminal());
-            SweepRunner.Report report = runner.run(plan);
+            SweepRunner.Report report = job.run(spark, plan, fn, a.master, Progress.stderrIsTerminal());
             store.registerViews(spark);
             Reports.printSummary(spark, report, store, out);
             return OK;
         }
     }
 
-    static Path existingOut(Args a) throws UsageException {
-        if (!Files.isDirectory(a.out)) {
-            throw new UsageException("no results at " + a.out.toAbsolutePath() + " (not a directory); run a sweep"
-                    + " first or pass --out DIR");
-        }
-        checkTables(new ResultStore(a.out));
-        return a.out;
-    }
-
-    /** Refuses tables written with an incompatible schema before anything reads or appends to them. */
-    static void checkTables(ResultStore store) throws UsageException {
+    static SweepJob openJob(ResultStore store, String sweep, PrintStream err) throws Exception {
         try {
-            TableCheck.check(store);
-        } catch (TableCheck.IncompatibleException e) {
+            return SweepJob.open(store, sweep, err);
+        } catch (SweepJob.RefusedException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
+    /**
+     * The store of an existing output directory, checked: incompatible tables are refused, damaged
+     * waves reported (one line each; readers leave them out).
+     */
+    static ResultStore existingStore(Args a, PrintStream err) throws UsageException {
+        if (!Files.isDirectory(a.out)) {
+            throw new UsageException("no results at " + a.out.toAbsolutePath() + " (not a directory); run a sweep"
+                    + " first or pass --out DIR");
+        }
+        ResultStore store = new ResultStore(a.out);
+        try {
+            for (ResultStore.Damage d : TableCheck.check(store)) {
+                err.println("sweep: " + d.line() + "; its tasks are left out of the tables until 'bin/sweep run'"
+                        + " of that sweep runs them again");
+            }
+        } catch (TableCheck.IncompatibleException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return store;
+    }
+
     static int sql(Args a, PrintStream out, PrintStream err) throws Exception {
-        ResultStore store = new ResultStore(existingOut(a));
+        ResultStore store = existingStore(a, err);
         SparkSession spark = session(a, "sweep sql");
         String text = a.positional.get(0);
         try {
@@ -403,7 +408,7 @@ public final class Main {
     }
 
     static int status(Args a, PrintStream out, PrintStream err) throws Exception {
-        ResultStore store = new ResultStore(existingOut(a));
+        ResultStore store = existingStore(a, err);
         SparkSession spark = session(a, "sweep status");
         store.registerViews(spark);
         Dataset<Row> df = Reports.status(spark);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
@@ -15,8 +16,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,27 +38,72 @@ import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
  * OUT/_lock                                   owner of the directory (see {@link OutputLock})
  * OUT/_staging/&lt;wave&gt;/&lt;table&gt;/part-*.parquet   what Spark wrote for a wave, not yet visible
  * OUT/&lt;table&gt;/sweep=&lt;name&gt;/part-&lt;wave&gt;-NNNNN.parquet   moved part files of a wave
- * OUT/_commits/&lt;wave&gt;                        commit marker: the wave's files are valid
+ * OUT/_commits/&lt;wave&gt;.pending                a wave is being moved (its files may be in place)
+ * OUT/_commits/&lt;wave&gt;                        commit record: the wave's files, rows per table
+ * OUT/_quarantine/&lt;run&gt;/...                  files recovery or repair moved aside (never deleted)
  * </pre>
  *
- * A wave becomes visible in three steps: Spark writes it into {@code _staging/<wave>}; its part
- * files are renamed into the table folders with the wave id in their names; then the marker
- * {@code _commits/<wave>} is created (written as {@code <wave>.tmp} and renamed atomically). A file
- * whose wave has no marker is not part of any table: readers ({@link #view}) skip it, and
- * {@link #recover()} (run under the lock before every {@code run}) deletes it together with every
- * staging folder. Killing the driver at any moment therefore loses at most the wave in flight and
- * never leaves half a wave visible. The {@code sweeps} table uses the same protocol with one
- * single-row file per run; at the end of a run that file is replaced atomically by the finished
- * record.
+ * A wave becomes visible in four steps: Spark writes it into {@code _staging/<wave>}; the record
+ * {@code _commits/<wave>.pending} is written; its part files are renamed into the table folders
+ * with the wave id in their names; then the commit record {@code _commits/<wave>} (a {@link Marker}
+ * listing the files and row counts of every table, written as {@code <wave>.tmp} and renamed
+ * atomically) makes them visible, and the pending record is removed. A file whose wave has no
+ * commit record is not part of any table: readers ({@link #view}) skip it. Killing the driver at any
+ * moment therefore loses at most the wave in flight and never leaves half a wave visible.
+ *
+ * <h2>Recovery never deletes data it cannot place</h2>
+ * {@link #recover(String)} (run under the lock before every {@code run}) deletes the scratch area
+ * {@code _staging} and moves the files of uncommitted waves of the sweep being run into
+ * {@code _quarantine} &mdash; only files it can prove belong to an interrupted wave: one with a
+ * pending record, or one of a run that committed other waves here. A data file with no such proof
+ * (e.g. {@code _commits} was lost, so committed data looks uncommitted) stops the run with a one-line
+ * message and nothing is moved. Files in other sweeps' folders are never touched.
+ *
+ * <h2>Damage</h2>
+ * A committed wave whose listed files are missing, or whose files hold other row counts than its
+ * record (checked from the Parquet footers by {@link TableCheck}), is damaged: readers leave the
+ * whole wave out (so no task appears with half its rows), {@code status} and {@code sql} report it,
+ * and {@link #repair} (run by {@code run} for its own sweep) moves the wave's surviving files and its
+ * record into quarantine so that exactly its tasks run again.
+ *
+ * The {@code sweeps} table uses the same protocol with one single-row file per run; at the end of a
+ * run that file is replaced atomically by the finished record.
  */
 public final class ResultStore {
     /** {@code part-<wave>-<index>.parquet}; wave ids are {@code [ws]<utc time>_<random>_<seq>}. */
     private static final Pattern PART = Pattern.compile("part-([ws]\\d{8}T\\d{6}_[0-9a-f]{8}_\\d{4,})-(\\d{5})\\.parquet");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+    static final String PENDING = ".pending";
+
+    /** One data file of a table: its table, the wave that wrote it (null if not one of ours), the path. */
+    public record DataFile(String table, String partition, String wave, Path path) {
+    }
+
+    /** A committed wave whose files do not match its record; readers leave it out. */
+    public record Damage(String wave, String sweep, String problem) {
+        public String line() {
+            return "wave " + wave + " of sweep " + sweep + " is damaged: " + problem;
+        }
+    }
+
+    /** Recovery refused: data files that no commit record accounts for. */
+    public static final class UnprovenFilesException extends IOException {
+        UnprovenFilesException(String message) {
+            super(message);
+        }
+    }
+
+    /** What {@link #recover} did. */
+    public record Recovery(int quarantinedFiles, Path quarantine) {
+    }
 
     private final Path out;
     private final String runPrefix;
     private int sequence;
+    /** Commit records read so far; a record never changes once written. */
+    private final Map<String, Marker> markers = new ConcurrentHashMap<>();
+    /** Waves found damaged by the footer check ({@link TableCheck}), with the problem. */
+    private final Map<String, Damage> footerDamage = new ConcurrentHashMap<>();
 
     public ResultStore(Path out) {
         this.out = out.toAbsolutePath().normalize();
@@ -74,9 +125,18 @@ public final class ResultStore {
         return out.resolve("_commits");
     }
 
+    /** Where this store instance moves what recovery or repair takes out of the tables. */
+    public Path quarantineDir() {
+        return out.resolve("_quarantine").resolve(runPrefix);
+    }
+
     /** The folder of one sweep's partition of a table, e.g. {@code OUT/runs/sweep=quickstart}. */
     public Path partitionDir(String table, String sweep) {
-        return out.resolve(table).resolve(Tables.PARTITION + "=" + ExternalCatalogUtils.escapePathName(sweep));
+        return out.resolve(table).resolve(partitionName(sweep));
+    }
+
+    private static String partitionName(String sweep) {
+        return Tables.PARTITION + "=" + ExternalCatalogUtils.escapePathName(sweep);
     }
 
     /** A new wave id, unique to this store instance and ordered by creation. */
@@ -103,27 +163,60 @@ public final class ResultStore {
         if (!Files.isWritable(out)) {
             throw new IOException("output directory " + out + " is not writable");
         }
-        Files.createDirectories(commitsDir());
+        if (!Files.isDirectory(commitsDir())) {
+            Files.createDirectories(commitsDir());
+        }
     }
 
-    /** Wave ids that have a commit marker. */
-    public Set<String> committedWaves() {
-        Set<String> ids = new HashSet<>();
+    // ---------------------------------------------------------------- records
+
+    private List<String> commitNames() {
+        List<String> names = new ArrayList<>();
         Path dir = commitsDir();
         if (!Files.isDirectory(dir)) {
-            return ids;
+            return names;
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                String name = p.getFileName().toString();
-                if (!name.endsWith(".tmp")) {
-                    ids.add(name);
-                }
+                names.add(p.getFileName().toString());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return names;
+    }
+
+    /** Wave ids that have a commit record. */
+    public Set<String> committedWaves() {
+        Set<String> ids = new HashSet<>();
+        for (String name : commitNames()) {
+            if (name.indexOf('.') < 0) {
+                ids.add(name);
+            }
+        }
         return ids;
+    }
+
+    /** Wave ids with a pending record (moving started, not committed). */
+    Set<String> pendingWaves() {
+        Set<String> ids = new HashSet<>();
+        for (String name : commitNames()) {
+            if (name.endsWith(PENDING)) {
+                ids.add(name.substring(0, name.length() - PENDING.length()));
+            }
+        }
+        return ids;
+    }
+
+    /** The commit record of a committed wave. */
+    public Marker marker(String wave) {
+        return markers.computeIfAbsent(wave, w -> {
+            try {
+                return Marker.parse(w, Files.readString(commitsDir().resolve(w), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** Wave id of a part file name, or null when the name is not one of ours. */
@@ -132,78 +225,296 @@ public final class ResultStore {
         return m.matches() ? m.group(1) : null;
     }
 
-    /** Every data file of a table (all sweeps) whose wave is or is not committed. */
-    private List<Path> tableFiles(String table, Set<String> committed, boolean wantCommitted) {
-        Path dir = out.resolve(table);
-        List<Path> files = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return files;
-        }
-        try (Stream<Path> partitions = Files.list(dir)) {
-            for (Path part : (Iterable<Path>) partitions::iterator) {
-                if (!Files.isDirectory(part) || !part.getFileName().toString().startsWith(Tables.PARTITION + "=")) {
-                    continue;
-                }
-                try (Stream<Path> fs = Files.list(part)) {
-                    for (Path f : (Iterable<Path>) fs::iterator) {
-                        String wave = waveOf(f.getFileName().toString());
-                        if (wave != null && committed.contains(wave) == wantCommitted) {
-                            files.add(f);
+    /** The run part of a wave id ({@code <time>_<random>}): waves of one store instance share it. */
+    static String runOf(String wave) {
+        return wave.substring(1, wave.lastIndexOf('_'));
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    /** Every data file of our naming in the partition folders of the tables (all sweeps). */
+    public List<DataFile> dataFiles() {
+        List<DataFile> files = new ArrayList<>();
+        for (String table : Tables.ALL) {
+            Path dir = out.resolve(table);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> partitions = Files.list(dir)) {
+                for (Path part : (Iterable<Path>) partitions::iterator) {
+                    String pname = part.getFileName().toString();
+                    if (!pname.startsWith(Tables.PARTITION + "=") || !Files.isDirectory(part)) {
+                        continue;
+                    }
+                    try (Stream<Path> fs = Files.list(part)) {
+                        for (Path f : (Iterable<Path>) fs::iterator) {
+                            String wave = waveOf(f.getFileName().toString());
+                            if (wave != null) {
+                                files.add(new DataFile(table, pname, wave, f));
+                            }
                         }
                     }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        files.sort(Comparator.comparing(DataFile::path));
+        return files;
+    }
+
+    /**
+     * The damaged committed waves: listed files missing (or, for old records, fewer files than
+     * recorded), and whatever the footer check ({@link TableCheck}) found.
+     */
+    public List<Damage> damage() {
+        return damage(dataFiles(), committedWaves());
+    }
+
+    private List<Damage> damage(List<DataFile> files, Set<String> committed) {
+        Map<String, Set<String>> present = new TreeMap<>();
+        for (DataFile f : files) {
+            if (committed.contains(f.wave())) {
+                present.computeIfAbsent(f.wave(), w -> new HashSet<>())
+                        .add(f.table() + "/" + f.partition() + "/" + f.path().getFileName());
+            }
+        }
+        List<Damage> list = new ArrayList<>();
+        for (String wave : new java.util.TreeSet<>(committed)) {
+            Marker m = marker(wave);
+            Set<String> have = present.getOrDefault(wave, Set.of());
+            String sweep = m.sweep() == null ? "?" : m.sweep();
+            String problem = null;
+            if (m.listsFiles()) {
+                List<String> missing = new ArrayList<>();
+                int listed = 0;
+                for (String table : m.tables()) {
+                    for (String name : m.files(table)) {
+                        listed++;
+                        if (!have.contains(table + "/" + partitionName(sweep) + "/" + name)) {
+                            missing.add(table + "/" + partitionName(sweep) + "/" + name);
+                        }
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    problem = missing.size() + " of its " + listed + " files are missing (" + missing.get(0)
+                            + (missing.size() > 1 ? ", ..." : "") + ")";
+                }
+            } else if (m.legacyFileCount() >= 0 && have.size() < m.legacyFileCount()) {
+                problem = (m.legacyFileCount() - have.size()) + " of its " + m.legacyFileCount()
+                        + " files are missing";
+            }
+            if (problem == null && footerDamage.containsKey(wave)) {
+                problem = footerDamage.get(wave).problem();
+            }
+            if (problem != null) {
+                list.add(new Damage(wave, sweep, problem));
+            }
+        }
+        return list;
+    }
+
+    /** Records a wave found damaged by reading its files (row counts, unreadable footers). */
+    void markDamaged(String wave, String problem) {
+        Marker m = marker(wave);
+        footerDamage.put(wave, new Damage(wave, m.sweep() == null ? "?" : m.sweep(), problem));
+    }
+
+    /** The data files of committed, undamaged waves, grouped by wave. */
+    public Map<String, List<DataFile>> committedByWave() {
+        List<DataFile> files = dataFiles();
+        Set<String> committed = committedWaves();
+        Set<String> damaged = new HashSet<>();
+        for (Damage d : damage(files, committed)) {
+            damaged.add(d.wave());
+        }
+        Map<String, List<DataFile>> byWave = new TreeMap<>();
+        for (DataFile f : files) {
+            if (committed.contains(f.wave()) && !damaged.contains(f.wave())) {
+                byWave.computeIfAbsent(f.wave(), w -> new ArrayList<>()).add(f);
+            }
+        }
+        return byWave;
+    }
+
+    /** The committed data files of a table (waves that are committed and not damaged). */
+    public List<Path> committedFiles(String table) {
+        List<Path> files = new ArrayList<>();
+        for (List<DataFile> wave : committedByWave().values()) {
+            for (DataFile f : wave) {
+                if (f.table().equals(table)) {
+                    files.add(f.path());
+                }
+            }
         }
         files.sort(Comparator.naturalOrder());
         return files;
     }
 
-    /** The committed data files of a table. */
-    public List<Path> committedFiles(String table) {
-        return tableFiles(table, committedWaves(), true);
-    }
+    // ---------------------------------------------------------------- recovery and repair
 
     /**
-     * Deletes everything a killed run may have left: staging folders, unrenamed markers and moved
-     * part files of waves without a commit marker. Call only while holding the lock.
+     * Clears what a killed run may have left, before a run of {@code sweep}: deletes the scratch
+     * folder {@code _staging} and unrenamed commit records, and moves the files of uncommitted waves
+     * in {@code sweep}'s folders into {@link #quarantineDir()}. Call only while holding the lock.
      *
-     * @return the number of deleted part files outside staging (0 after a clean shutdown)
+     * @throws UnprovenFilesException (nothing changed) when a data file of {@code sweep} belongs to
+     *         no commit record, no pending record and no run that committed here
      */
-    public int recover() throws IOException {
-        deleteTree(out.resolve("_staging"));
-        Path commits = commitsDir();
-        if (Files.isDirectory(commits)) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(commits, "*.tmp")) {
-                for (Path p : ds) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+    public Recovery recover(String sweep) throws IOException {
         Set<String> committed = committedWaves();
-        int removed = 0;
-        for (String table : Tables.ALL) {
-            for (Path f : tableFiles(table, committed, false)) {
-                Files.deleteIfExists(f);
-                removed++;
+        Set<String> pending = pendingWaves();
+        Set<String> knownRuns = new HashSet<>();
+        for (String w : committed) {
+            knownRuns.add(runOf(w));
+        }
+        for (String w : pending) {
+            knownRuns.add(runOf(w));
+        }
+        String partition = partitionName(sweep);
+        List<DataFile> orphans = new ArrayList<>();
+        List<DataFile> unproven = new ArrayList<>();
+        for (DataFile f : dataFiles()) {
+            if (!f.partition().equals(partition) || committed.contains(f.wave())) {
+                continue;
+            }
+            if (pending.contains(f.wave()) || knownRuns.contains(runOf(f.wave()))) {
+                orphans.add(f);
+            } else {
+                unproven.add(f);
             }
         }
-        return removed;
+        if (!unproven.isEmpty()) {
+            Set<String> waves = new java.util.TreeSet<>();
+            unproven.forEach(f -> waves.add(f.wave()));
+            throw new UnprovenFilesException(out + " holds " + unproven.size() + " data file(s) of sweep " + sweep
+                    + " in " + waves.size() + " wave(s) that no commit record accounts for (e.g. "
+                    + out.relativize(unproven.get(0).path()) + (committed.isEmpty() ? "; "
+                    + commitsDir() + " holds no commit records" : "") + "); nothing was changed: restore " + commitsDir()
+                    + " if it was lost, or move those files away, then run again");
+        }
+        deleteTree(out.resolve("_staging"));
+        for (String name : commitNames()) {
+            if (name.endsWith(".tmp")) {
+                Files.deleteIfExists(commitsDir().resolve(name));
+            }
+        }
+        for (DataFile f : orphans) {
+            quarantine(f.path());
+        }
+        // Pending records of waves of this sweep whose files are gone now (or were never moved).
+        for (String w : pending) {
+            Path p = commitsDir().resolve(w + PENDING);
+            Marker m = Marker.parse(w, readOrEmpty(p));
+            if (sweep.equals(m.sweep()) || committed.contains(w)) {
+                quarantine(p);
+            }
+        }
+        return new Recovery(orphans.size(), quarantineDir());
+    }
+
+    private static String readOrEmpty(Path p) throws IOException {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return "";
+        }
     }
 
     /**
-     * Moves the part files Spark wrote into {@code _staging/<wave>/<table>} into the table's
-     * partition folder of {@code sweep}, named {@code part-<wave>-NNNNN.parquet}. Nothing is visible
-     * until {@link #markCommitted} runs. With {@code replace}, an existing file of the same name is
-     * replaced atomically (used for the single-row {@code sweeps} record).
+     * Takes the damaged waves of {@code sweep} out of the tables: their surviving files and their
+     * commit records move into {@link #quarantineDir()}, so their tasks count as not stored and run
+     * again. Damaged waves of other sweeps are left alone. Call only while holding the lock.
      *
-     * @return the number of files moved
+     * @return the waves repaired
      */
-    public int moveStaged(String waveId, String table, String sweep, boolean replace) throws IOException {
-        Path src = stagingDir(waveId).resolve(table);
-        Path dst = partitionDir(table, sweep);
-        Files.createDirectories(dst);
+    public List<Damage> repair(String sweep, List<Damage> damage) throws IOException {
+        List<Damage> done = new ArrayList<>();
+        Set<String> waves = new HashSet<>();
+        for (Damage d : damage) {
+            if (sweep.equals(d.sweep())) {
+                waves.add(d.wave());
+                done.add(d);
+            }
+        }
+        if (waves.isEmpty()) {
+            return done;
+        }
+        for (DataFile f : dataFiles()) {
+            if (waves.contains(f.wave())) {
+                quarantine(f.path());
+            }
+        }
+        for (String w : waves) {
+            quarantine(commitsDir().resolve(w));
+            markers.remove(w);
+            footerDamage.remove(w);
+        }
+        return done;
+    }
+
+    /** Moves a file or folder of OUT to the same relative place under {@link #quarantineDir()}. */
+    public Path quarantine(Path p) throws IOException {
+        Path target = quarantineDir().resolve(out.relativize(p.toAbsolutePath().normalize()));
+        Files.createDirectories(target.getParent());
+        moveAtomic(p, target);
+        return target;
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    /**
+     * Commits a staged wave: writes its pending record, moves the part files Spark wrote into
+     * {@code _staging/<wave>/<table>} into the tables' partition folders of {@code sweep} (named
+     * {@code part-<wave>-NNNNN.parquet}), then writes the commit record with every table's files
+     * and row counts (from the Parquet footers) plus {@code extra}, and removes the pending record.
+     *
+     * @param stage called with {@code moved:<table>} after each table and {@code committed} at the
+     *              end (tests simulate a driver killed there)
+     */
+    public Marker commitWave(String waveId, String sweep, List<String> tables, Map<String, ?> extra,
+                             Consumer<String> stage) throws IOException {
+        Path pending = commitsDir().resolve(waveId + PENDING);
+        writeAtomic(pending, "sweep=" + sweep + "\n");
+        Map<String, List<String>> files = new LinkedHashMap<>();
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (String table : tables) {
+            Path src = stagingDir(waveId).resolve(table);
+            Path dst = partitionDir(table, sweep);
+            Files.createDirectories(dst);
+            List<String> names = new ArrayList<>();
+            long count = 0;
+            int i = 0;
+            for (Path p : stagedParts(src)) {
+                count += TableCheck.rowCount(p);
+                String name = String.format("part-%s-%05d.parquet", waveId, i++);
+                moveAtomic(p, dst.resolve(name));
+                names.add(name);
+            }
+            files.put(table, names);
+            rows.put(table, count);
+            stage.accept("moved:" + table);
+        }
+        String text = Marker.text(sweep, files, rows, extra);
+        writeAtomic(commitsDir().resolve(waveId), text);
+        stage.accept("committed");
+        Files.deleteIfExists(pending);
+        return Marker.parse(waveId, text);
+    }
+
+    /**
+     * Replaces the single committed file of a {@code sweeps} record with the one staged for
+     * {@code stagingId} (atomically: readers see the old or the new row, never none).
+     */
+    public void replaceRecord(String recordId, String stagingId, String sweep) throws IOException {
+        List<Path> parts = stagedParts(stagingDir(stagingId).resolve(Tables.SWEEPS));
+        if (parts.size() != 1) {
+            throw new IOException("staged sweeps record " + stagingId + " has " + parts.size() + " files, expected 1");
+        }
+        replaceAtomic(parts.get(0), partitionDir(Tables.SWEEPS, sweep).resolve("part-" + recordId + "-00000.parquet"));
+    }
+
+    private static List<Path> stagedParts(Path src) throws IOException {
         List<Path> parts = new ArrayList<>();
         if (Files.isDirectory(src)) {
             try (Stream<Path> fs = Files.list(src)) {
@@ -213,23 +524,7 @@ public final class ResultStore {
                 }).sorted().forEach(parts::add);
             }
         }
-        int i = 0;
-        for (Path p : parts) {
-            Path target = dst.resolve(String.format("part-%s-%05d.parquet", waveId, i++));
-            if (replace) {
-                move(p, target);
-            } else {
-                Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
-        return parts.size();
-    }
-
-    /** Writes the commit marker of a wave (atomically: a temp file renamed). */
-    public void markCommitted(String waveId, String description) throws IOException {
-        Path tmp = commitsDir().resolve(waveId + ".tmp");
-        Files.writeString(tmp, description, StandardCharsets.UTF_8);
-        Files.move(tmp, commitsDir().resolve(waveId), StandardCopyOption.ATOMIC_MOVE);
+        return parts;
     }
 
     /** Deletes the staging folder of a wave. */
@@ -237,7 +532,22 @@ public final class ResultStore {
         deleteTree(stagingDir(waveId));
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    // ---------------------------------------------------------------- the one owner of moves and deletes
+
+    /** Writes a small file atomically: a temp file beside it, renamed into place. */
+    public static void writeAtomic(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        replaceAtomic(tmp, file);
+    }
+
+    /** Renames atomically; fails when the target exists (a wave's name is never reused). */
+    public static void moveAtomic(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Renames atomically, replacing an existing target (readers see the old or the new file). */
+    public static void replaceAtomic(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -245,6 +555,7 @@ public final class ResultStore {
         }
     }
 
+    /** Deletes a folder and everything in it (nothing when it does not exist). */
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
@@ -256,12 +567,18 @@ public final class ResultStore {
         }
     }
 
+    // ---------------------------------------------------------------- reading
+
     /**
      * A DataFrame over the committed files of a table, with the documented schema (empty with that
-     * schema when nothing is committed). Uncommitted files are never read.
+     * schema when nothing is committed). Uncommitted files and damaged waves are never read.
      */
     public Dataset<Row> view(SparkSession spark, String table) {
-        List<Path> files = committedFiles(table);
+        return view(spark, table, committedFiles(table));
+    }
+
+    /** A DataFrame over the given committed files of a table. */
+    public Dataset<Row> view(SparkSession spark, String table, List<Path> files) {
         String[] cols = Tables.schema(table).fieldNames();
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), Tables.schema(table));

@@ -217,13 +217,12 @@ class ThresholdAnalysisTest {
                 }
             }
         }
-        // committed as the driver commits a wave: staged, moved into OUT/runs/sweep=cli, marked
+        // committed as the driver commits a wave: staged, moved into OUT/runs/sweep=cli, recorded
         ResultStore store = new ResultStore(dir);
         store.init();
         String wave = store.newWaveId();
         table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
-        store.moveStaged(wave, Tables.RUNS, "cli", false);
-        store.markCommitted(wave, "synthetic runs");
+        store.commitWave(wave, "cli", List.of(Tables.RUNS), java.util.Map.of(), stage -> { });
         String[] args = {"threshold", "--out", dir.toString(), "--sweep", "cli", "--bootstrap", "200", "--seed", "3"};
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         ByteArrayOutputStream errBuf = new ByteArrayOutputStream();

@@ -1,7 +1,6 @@
 package org.sweep.driver.run;
 
 import org.sweep.driver.cli.Main;
-import org.sweep.driver.store.OutputLock;
 import org.sweep.driver.store.ResultStore;
 
 import java.io.ByteArrayOutputStream;
@@ -27,15 +26,11 @@ public final class SparkTests {
 
     static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
-    /** Takes the lock, recovers, runs the plan with {@code fn}: what {@code bin/sweep run} does. */
+    /** Takes the lock, recovers, checks, repairs, runs the plan with {@code fn}: what {@code bin/sweep run} does. */
     public static SweepRunner.Report run(SparkSession spark, Path out, SweepPlan plan, TaskFunction fn,
                                   SweepRunner.CommitHook hook) throws Exception {
-        ResultStore store = new ResultStore(out);
-        store.init();
-        try (OutputLock lock = OutputLock.acquire(store.out())) {
-            store.recover();
-            return new SweepRunner(spark, store, fn, spark.sparkContext().master(), QUIET, false).withHook(hook)
-                    .run(plan);
+        try (SweepJob job = SweepJob.open(new ResultStore(out), plan.name(), QUIET)) {
+            return job.run(spark, plan, fn, spark.sparkContext().master(), false, hook);
         }
     }
 

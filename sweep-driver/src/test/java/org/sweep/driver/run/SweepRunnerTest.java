@@ -152,7 +152,7 @@ public class SweepRunnerTest {
 
     private static Stream<Path> dataFiles(Path out) throws Exception {
         return Files.walk(out).filter(p -> p.getFileName().toString().endsWith(".parquet")
-                && !p.toString().contains("_staging"));
+                && !p.toString().contains("_staging") && !p.toString().contains("_quarantine"));
     }
 
     @Test
@@ -190,7 +190,7 @@ public class SweepRunnerTest {
         FakeWorker.CALLS.set(0);
         assertThrows(IllegalStateException.class, () -> SparkTests.run(spark, out, plan, FakeWorker::run,
                 dieAfterStaging));
-        // That run first recovered (deleting the moved files of the dead wave), then died after staging its
+        // That run first recovered (quarantining the moved files of the dead wave), then died after staging its
         // first wave: 8 of the 16 missing tasks (a first wave has WavePolicy.FIRST_ROUNDS tasks per core).
         assertEquals(WavePolicy.FIRST_ROUNDS * 2, FakeWorker.CALLS.get());
         assertTrue(Files.isDirectory(out.resolve("_staging")), "staged wave left behind");
@@ -205,7 +205,11 @@ public class SweepRunnerTest {
             assertFalse(s.anyMatch(p -> p.toString().contains("_staging" + java.io.File.separator + "w")),
                     "staging cleaned");
         }
-        // Every data file belongs to a committed wave.
+        // The dead wave's two moved files were quarantined, not deleted.
+        try (Stream<Path> s = Files.walk(out.resolve("_quarantine"))) {
+            assertEquals(2, s.filter(p -> p.getFileName().toString().endsWith(".parquet")).count());
+        }
+        // Every data file in the tables belongs to a committed wave.
         Set<String> committed = store.committedWaves();
         try (Stream<Path> s = dataFiles(out)) {
             s.forEach(p -> assertTrue(committed.contains(ResultStore.waveOf(p.getFileName().toString())),
@@ -214,7 +218,7 @@ public class SweepRunnerTest {
     }
 
     @Test
-    void recoverDeletesMovedFilesWithoutMarker(@TempDir Path out) throws Exception {
+    void recoverQuarantinesMovedFilesWithoutMarker(@TempDir Path out) throws Exception {
         SweepPlan plan = FakeWorker.plan("orphans", new int[] {8}, 2, 0.5);
         SparkTests.run(spark, out, plan, FakeWorker::run);
         ResultStore store = new ResultStore(out);
@@ -227,8 +231,11 @@ public class SweepRunnerTest {
         Path orphan = committedFile.resolveSibling(orphanName);
         Files.copy(committedFile, orphan);
         assertEquals(2, store.view(spark, Tables.RUNS).count(), "orphan file not visible to readers");
-        assertEquals(1, store.recover());
+        // Its run committed other waves here, so it provably is an interrupted wave: quarantined.
+        ResultStore.Recovery rec = store.recover("orphans");
+        assertEquals(1, rec.quarantinedFiles());
         assertFalse(Files.exists(orphan));
+        assertTrue(Files.exists(store.quarantineDir().resolve(out.relativize(orphan))), "moved, not deleted");
         assertTrue(Files.exists(committedFile));
         assertEquals(2, store.view(spark, Tables.RUNS).count());
     }
