@@ -88,6 +88,8 @@ public final class Main {
         String command;
         final List<String> positional = new ArrayList<>();
         Path out = Path.of("results");
+        /** --out as given: a path, or a URI of a Hadoop file system (hdfs://, s3a://, file://). */
+        String outLocation = "results";
         String master = "local[*]";
         final List<String> sets = new ArrayList<>();
         final Map<String, String> conf = new LinkedHashMap<>();
@@ -113,7 +115,10 @@ public final class Main {
                     inline = s.substring(s.indexOf('=') + 1);
                 }
                 switch (opt) {
-                    case "--out" -> a.out = Path.of(value(argv, i, opt, inline, a));
+                    case "--out" -> {
+                        a.outLocation = value(argv, i, opt, inline, a);
+                        a.out = ResultStore.hasScheme(a.outLocation) ? Path.of("results") : Path.of(a.outLocation);
+                    }
                     case "--master" -> a.master = value(argv, i, opt, inline, a);
                     case "--set" -> {
                         String kv = value(argv, i, opt, inline, a);
@@ -338,7 +343,7 @@ public final class Main {
         Path file = sweepFile(a);
         SweepPlan plan = SweepPlanner.plan(file, a.sets, executorMemoryBytes(a));
         checkMaster(a);
-        ResultStore store = new ResultStore(a.out);
+        ResultStore store = ResultStore.at(a.outLocation);
         try {
             store.init();
         } catch (IOException e) {
@@ -370,11 +375,15 @@ public final class Main {
      * waves reported (one line each; readers leave them out).
      */
     static ResultStore existingStore(Args a, PrintStream err) throws UsageException {
-        if (!Files.isDirectory(a.out)) {
-            throw new UsageException("no results at " + a.out.toAbsolutePath() + " (not a directory); run a sweep"
-                    + " first or pass --out DIR");
+        ResultStore store = ResultStore.at(a.outLocation);
+        try {
+            if (!store.exists()) {
+                throw new UsageException("no results at " + (store.isLocal() ? store.out() : store.location())
+                        + " (not a directory); run a sweep first or pass --out DIR");
+            }
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + store.location() + ": " + e.getMessage());
         }
-        ResultStore store = new ResultStore(a.out);
         try {
             for (ResultStore.Damage d : TableCheck.check(store)) {
                 err.println("sweep: " + d.line() + "; its tasks are left out of the tables until 'bin/sweep run'"
@@ -396,7 +405,9 @@ public final class Main {
             throw new UsageException(e.getMessage());
         }
         store.registerViews(spark);
-        AnalysisTables.registerViews(spark, store.out());
+        if (store.isLocal()) {
+            AnalysisTables.registerViews(spark, store.out());
+        }
         Dataset<Row> df = spark.sql(text);
         switch (a.format) {
             case "csv" -> TextOutput.csv(df.schema(), df.toLocalIterator(), out);

@@ -52,7 +52,7 @@ public final class Reports {
         if (c[1] + c[2] > 0) {
             out.printf("WARNING: %d task(s) diverged and %d failed; see: bin/sweep sql --out %s \"SELECT task_id,"
                     + " width, n, eta, status, message FROM runs WHERE sweep = %s AND status <> 'ok'\"%n",
-                    c[1], c[2], store.out(), sqlString(sweep));
+                    c[1], c[2], store.location(), sqlString(sweep));
         }
         long degenerate = spark.sql("SELECT count(*) FROM runs WHERE sweep = " + sqlString(sweep)
                 + " AND lambda0 <= " + DEGENERATE_LAMBDA0 + " * lambda_max_inf").first().getLong(0);
@@ -61,9 +61,9 @@ public final class Reports {
                     + " parallel inputs make H_inf singular, and the convergence guarantees of Du et al. do not"
                     + " apply to them%n", degenerate, DEGENERATE_LAMBDA0);
         }
-        out.println("results: " + store.out());
+        out.println("results: " + store.location());
         out.printf("example: bin/sweep sql --out %s \"SELECT width, n, median(rate_empirical), avg(loss_final)"
-                + " FROM runs WHERE sweep = %s GROUP BY width, n ORDER BY width, n\"%n", store.out(), sqlString(sweep));
+                + " FROM runs WHERE sweep = %s GROUP BY width, n ORDER BY width, n\"%n", store.location(), sqlString(sweep));
     }
 
     /** Per sweep: stored tasks, planned total (last sweeps record), ok, diverged, failed. */

@@ -39,7 +39,7 @@ public final class SweepJob implements AutoCloseable {
     public static SweepJob open(ResultStore store, String sweep, PrintStream err)
             throws IOException, OutputLock.HeldException, RefusedException {
         store.init();
-        OutputLock lock = OutputLock.acquire(store.out());
+        OutputLock lock = store.lock();
         try {
             ResultStore.Recovery rec;
             try {

@@ -132,7 +132,7 @@ public final class SweepRunner {
         return taskIds(sweep, store.committedFiles(Tables.RUNS));
     }
 
-    private Set<String> taskIds(String sweep, List<java.nio.file.Path> runsFiles) {
+    private Set<String> taskIds(String sweep, List<org.apache.hadoop.fs.Path> runsFiles) {
         Set<String> ids = new HashSet<>();
         for (Row r : store.view(spark, Tables.RUNS, runsFiles).where(col("sweep").equalTo(lit(sweep)))
                 .select("task_id").collectAsList()) {
@@ -152,7 +152,7 @@ public final class SweepRunner {
         now.removeAll(knownWaves);
         now.removeAll(ownWaves);
         if (!now.isEmpty()) {
-            List<java.nio.file.Path> files = new ArrayList<>();
+            List<org.apache.hadoop.fs.Path> files = new ArrayList<>();
             for (var e : store.committedByWave().entrySet()) {
                 if (now.contains(e.getKey())) {
                     e.getValue().stream().filter(f -> f.table().equals(Tables.RUNS)).forEach(f -> files.add(f.path()));
@@ -166,7 +166,7 @@ public final class SweepRunner {
             store.dropStaging(waveId);
             throw new IllegalStateException("wave " + waveId + " of sweep " + sweep + " was not committed: " + dup.size()
                     + " of its task ids are already stored (e.g. " + dup.get(0) + "), committed meanwhile by another"
-                    + " writer of " + store.out() + "; is a second run writing there without the lock?");
+                    + " writer of " + store.location() + "; is a second run writing there without the lock?");
         }
     }
 
@@ -205,7 +205,7 @@ public final class SweepRunner {
         double todoFlops = todo.stream().mapToDouble(PlannedTask::estimatedFlops).sum();
         if (already > 0) {
             err.println("sweep " + sweep + ": " + already + " of " + planned + " tasks already stored in "
-                    + store.out() + "; running the other " + todo.size());
+                    + store.location() + "; running the other " + todo.size());
         }
         long ok = 0;
         long diverged = 0;
@@ -249,25 +249,24 @@ public final class SweepRunner {
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             WaveStats st = outcomes.map(WaveStats::of).reduce(WaveStats::plus);
-            java.nio.file.Path staging = store.stagingDir(waveId);
             spark.createDataFrame(outcomes.map(o -> Tables.runsRow(o, codeVersion)).coalesce(1),
                             Tables.fileSchema(Tables.RUNS))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.RUNS).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.RUNS));
             int trajFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.trajectoryRows() + TRAJECTORY_ROWS_PER_FILE - 1) / TRAJECTORY_ROWS_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.trajectoryRows(o).iterator()).coalesce(trajFiles),
                             Tables.fileSchema(Tables.TRAJECTORIES))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.TRAJECTORIES).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.TRAJECTORIES));
             int specFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.spectrumValues() + SPECTRUM_VALUES_PER_FILE - 1) / SPECTRUM_VALUES_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.spectraRows(o).iterator()).coalesce(specFiles),
                             Tables.fileSchema(Tables.SPECTRA))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SPECTRA).toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.SPECTRA));
             hook.at("staged", waveId);
 
             List<String> ids = new ArrayList<>();
             for (Row r : spark.read().schema(Tables.fileSchema(Tables.RUNS))
-                    .parquet(staging.resolve(Tables.RUNS).toString()).select("task_id").collectAsList()) {
+                    .parquet(store.staged(waveId, Tables.RUNS)).select("task_id").collectAsList()) {
                 ids.add(r.getString(0));
             }
             if (ids.size() != wave.size() || new HashSet<>(ids).size() != wave.size()) {
@@ -305,9 +304,8 @@ public final class SweepRunner {
         }
         Row row = Tables.sweepsRow(config.toString(), tasks, startedAt, finishedAt, codeVersion, master);
         String stagingId = recordId + (first ? "" : "-end");
-        java.nio.file.Path staging = store.stagingDir(stagingId);
         spark.createDataFrame(List.of(row), Tables.fileSchema(Tables.SWEEPS)).coalesce(1)
-                .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SWEEPS).toString());
+                .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(stagingId, Tables.SWEEPS));
         try {
             // The first record commits like a wave (sweeps/sweep=<name>/part-<id>-00000.parquet); the
             // finished record replaces that file atomically at the end.

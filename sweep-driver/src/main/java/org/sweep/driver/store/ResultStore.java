@@ -2,13 +2,8 @@ package org.sweep.driver.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -25,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -97,7 +93,10 @@ public final class ResultStore {
     public record Recovery(int quarantinedFiles, Path quarantine) {
     }
 
-    private final Path out;
+    /** The root: a plain path (java.nio) or a URI with a scheme (Hadoop file system). */
+    private final Path root;
+    private final Configuration conf;
+    private final StoreFs fs;
     private final String runPrefix;
     private int sequence;
     /** Commit records read so far; a record never changes once written. */
@@ -105,34 +104,116 @@ public final class ResultStore {
     /** Waves found damaged by the footer check ({@link TableCheck}), with the problem. */
     private final Map<String, Damage> footerDamage = new ConcurrentHashMap<>();
 
-    public ResultStore(Path out) {
-        this.out = out.toAbsolutePath().normalize();
+    /** A store on a local folder, served by java.nio as always. */
+    public ResultStore(java.nio.file.Path out) {
+        this(new Path(out.toAbsolutePath().normalize().toString()), new Configuration(false));
+    }
+
+    /**
+     * The store at {@code location}: a plain path (relative to the working directory) or a URI that
+     * names a Hadoop file system ({@code file:///...}, {@code hdfs://nn:8020/...}, {@code s3a://bucket/...}).
+     */
+    public static ResultStore at(String location) {
+        if (!hasScheme(location)) {
+            return new ResultStore(java.nio.file.Path.of(location));
+        }
+        return new ResultStore(new Path(URI.create(location)), new Configuration());
+    }
+
+    /** Whether the text is a URI with a scheme of two or more letters (not a plain or Windows path). */
+    public static boolean hasScheme(String location) {
+        return location.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
+    }
+
+    private ResultStore(Path root, Configuration conf) {
+        this.root = root;
+        this.conf = conf;
+        try {
+            this.fs = StoreFs.of(root, conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file system of " + root + ": " + e.getMessage(), e);
+        }
         byte[] r = new byte[4];
         new SecureRandom().nextBytes(r);
         this.runPrefix = LocalDateTime.now(ZoneOffset.UTC).format(STAMP) + "_"
                 + java.util.HexFormat.of().formatHex(r);
     }
 
-    public Path out() {
-        return out;
+    /** The root as a Hadoop path (a plain path for local stores, else a URI). */
+    public Path root() {
+        return root;
+    }
+
+    /** The root as the user sees it in messages. */
+    public String location() {
+        return root.toString();
+    }
+
+    @Override
+    public String toString() {
+        return location();
+    }
+
+    /** Whether the store is on the local file system (a plain path or a file: URI). */
+    public boolean isLocal() {
+        String scheme = root.toUri().getScheme();
+        return scheme == null || scheme.equals("file");
+    }
+
+    /** The local folder of a local store (see {@link #isLocal()}). */
+    public java.nio.file.Path out() {
+        if (!isLocal()) {
+            throw new IllegalStateException(root + " is not on the local file system");
+        }
+        return java.nio.file.Path.of(root.toUri().getPath());
+    }
+
+    /** The Hadoop configuration the store's files are read with. */
+    public Configuration hadoopConf() {
+        return conf;
+    }
+
+    StoreFs fs() {
+        return fs;
+    }
+
+    private Path under(String... names) {
+        Path p = root;
+        for (String n : names) {
+            p = new Path(p, n);
+        }
+        return p;
     }
 
     public Path stagingDir(String waveId) {
-        return out.resolve("_staging").resolve(waveId);
+        return under("_staging", waveId);
+    }
+
+    /** Where Spark writes a wave's table before the commit, as a string for {@code DataFrameWriter}. */
+    public String staged(String waveId, String table) {
+        return spark(new Path(stagingDir(waveId), table));
+    }
+
+    /**
+     * A location as Spark is given it: a local store's paths as {@code file:} URIs, so that a
+     * cluster's default file system (e.g. HDFS from HADOOP_CONF_DIR) never reinterprets them.
+     */
+    private String spark(Path p) {
+        return p.toUri().getScheme() == null ? new Path("file", null, p.toUri().getPath()).toString() : p.toString();
     }
 
     public Path commitsDir() {
-        return out.resolve("_commits");
+        return under("_commits");
     }
 
     /** Where this store instance moves what recovery or repair takes out of the tables. */
     public Path quarantineDir() {
-        return out.resolve("_quarantine").resolve(runPrefix);
+        return under("_quarantine", runPrefix);
     }
 
     /** The folder of one sweep's partition of a table, e.g. {@code OUT/runs/sweep=quickstart}. */
     public Path partitionDir(String table, String sweep) {
-        return out.resolve(table).resolve(partitionName(sweep));
+        return new Path(under(table), partitionName(sweep));
     }
 
     private static String partitionName(String sweep) {
@@ -151,39 +232,43 @@ public final class ResultStore {
 
     /** Creates the directory layout; fails with a clear message when OUT is a file or not writable. */
     public void init() throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IOException("output path " + out + " exists and is not a directory");
+        if (fs.exists(root) && !fs.isDirectory(root)) {
+            throw new IOException("output path " + root + " exists and is not a directory");
         }
         try {
-            Files.createDirectories(out);
+            fs.mkdirs(root);
         } catch (java.nio.file.FileSystemException e) {
-            throw new IOException("cannot create output directory " + out + ": "
+            throw new IOException("cannot create output directory " + root + ": "
                     + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
+        } catch (IOException e) {
+            throw new IOException("cannot create output directory " + root + ": " + e.getMessage(), e);
         }
-        if (!Files.isWritable(out)) {
-            throw new IOException("output directory " + out + " is not writable");
+        if (!fs.writable(root)) {
+            throw new IOException("output directory " + root + " is not writable");
         }
-        if (!Files.isDirectory(commitsDir())) {
-            Files.createDirectories(commitsDir());
+        if (!fs.isDirectory(commitsDir())) {
+            fs.mkdirs(commitsDir());
         }
+    }
+
+    /** Whether the store's root folder exists. */
+    public boolean exists() throws IOException {
+        return fs.isDirectory(root);
+    }
+
+    /** Takes the store's {@link OutputLock}. */
+    public OutputLock lock() throws IOException, OutputLock.HeldException {
+        return OutputLock.acquire(fs, root, OutputLock.TakeoverHook.NONE, System.err);
     }
 
     // ---------------------------------------------------------------- records
 
     private List<String> commitNames() {
-        List<String> names = new ArrayList<>();
-        Path dir = commitsDir();
-        if (!Files.isDirectory(dir)) {
-            return names;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                names.add(p.getFileName().toString());
-            }
+        try {
+            return fs.list(commitsDir());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return names;
     }
 
     /** Wave ids that have a commit record. */
@@ -212,7 +297,8 @@ public final class ResultStore {
     public Marker marker(String wave) {
         return markers.computeIfAbsent(wave, w -> {
             try {
-                return Marker.parse(w, Files.readString(commitsDir().resolve(w), StandardCharsets.UTF_8));
+                byte[] b = fs.readOrNull(new Path(commitsDir(), w));
+                return Marker.parse(w, b == null ? "" : new String(b, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -236,22 +322,17 @@ public final class ResultStore {
     public List<DataFile> dataFiles() {
         List<DataFile> files = new ArrayList<>();
         for (String table : Tables.ALL) {
-            Path dir = out.resolve(table);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> partitions = Files.list(dir)) {
-                for (Path part : (Iterable<Path>) partitions::iterator) {
-                    String pname = part.getFileName().toString();
-                    if (!pname.startsWith(Tables.PARTITION + "=") || !Files.isDirectory(part)) {
+            Path dir = under(table);
+            try {
+                for (String pname : fs.list(dir)) {
+                    if (!pname.startsWith(Tables.PARTITION + "=")) {
                         continue;
                     }
-                    try (Stream<Path> fs = Files.list(part)) {
-                        for (Path f : (Iterable<Path>) fs::iterator) {
-                            String wave = waveOf(f.getFileName().toString());
-                            if (wave != null) {
-                                files.add(new DataFile(table, pname, wave, f));
-                            }
+                    Path part = new Path(dir, pname);
+                    for (String name : fs.list(part)) {
+                        String wave = waveOf(name);
+                        if (wave != null) {
+                            files.add(new DataFile(table, pname, wave, new Path(part, name)));
                         }
                     }
                 }
@@ -259,7 +340,7 @@ public final class ResultStore {
                 throw new UncheckedIOException(e);
             }
         }
-        files.sort(Comparator.comparing(DataFile::path));
+        files.sort(Comparator.comparing(f -> f.path().toString()));
         return files;
     }
 
@@ -276,7 +357,7 @@ public final class ResultStore {
         for (DataFile f : files) {
             if (committed.contains(f.wave())) {
                 present.computeIfAbsent(f.wave(), w -> new HashSet<>())
-                        .add(f.table() + "/" + f.partition() + "/" + f.path().getFileName());
+                        .add(f.table() + "/" + f.partition() + "/" + f.path().getName());
             }
         }
         List<Damage> list = new ArrayList<>();
@@ -347,7 +428,7 @@ public final class ResultStore {
                 }
             }
         }
-        files.sort(Comparator.naturalOrder());
+        files.sort(Comparator.comparing(Path::toString));
         return files;
     }
 
@@ -387,16 +468,16 @@ public final class ResultStore {
         if (!unproven.isEmpty()) {
             Set<String> waves = new java.util.TreeSet<>();
             unproven.forEach(f -> waves.add(f.wave()));
-            throw new UnprovenFilesException(out + " holds " + unproven.size() + " data file(s) of sweep " + sweep
+            throw new UnprovenFilesException(root + " holds " + unproven.size() + " data file(s) of sweep " + sweep
                     + " in " + waves.size() + " wave(s) that no commit record accounts for (e.g. "
-                    + out.relativize(unproven.get(0).path()) + (committed.isEmpty() ? "; "
+                    + relative(unproven.get(0).path()) + (committed.isEmpty() ? "; "
                     + commitsDir() + " holds no commit records" : "") + "); nothing was changed: restore " + commitsDir()
                     + " if it was lost, or move those files away, then run again");
         }
-        deleteTree(out.resolve("_staging"));
+        fs.deleteTree(under("_staging"));
         for (String name : commitNames()) {
             if (name.endsWith(".tmp")) {
-                Files.deleteIfExists(commitsDir().resolve(name));
+                fs.delete(new Path(commitsDir(), name));
             }
         }
         for (DataFile f : orphans) {
@@ -404,8 +485,9 @@ public final class ResultStore {
         }
         // Pending records of waves of this sweep whose files are gone now (or were never moved).
         for (String w : pending) {
-            Path p = commitsDir().resolve(w + PENDING);
-            Marker m = Marker.parse(w, readOrEmpty(p));
+            Path p = new Path(commitsDir(), w + PENDING);
+            byte[] b = fs.readOrNull(p);
+            Marker m = Marker.parse(w, b == null ? "" : new String(b, StandardCharsets.UTF_8));
             if (sweep.equals(m.sweep()) || committed.contains(w)) {
                 quarantine(p);
             }
@@ -413,12 +495,11 @@ public final class ResultStore {
         return new Recovery(orphans.size(), quarantineDir());
     }
 
-    private static String readOrEmpty(Path p) throws IOException {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return "";
-        }
+    /** A location below the root, relative to it ({@code runs/sweep=x/part-...}). */
+    public String relative(Path p) {
+        String r = root.toUri().getPath();
+        String s = p.toUri().getPath();
+        return s.startsWith(r + "/") ? s.substring(r.length() + 1) : s;
     }
 
     /**
@@ -446,7 +527,7 @@ public final class ResultStore {
             }
         }
         for (String w : waves) {
-            quarantine(commitsDir().resolve(w));
+            quarantine(new Path(commitsDir(), w));
             markers.remove(w);
             footerDamage.remove(w);
         }
@@ -455,9 +536,9 @@ public final class ResultStore {
 
     /** Moves a file or folder of OUT to the same relative place under {@link #quarantineDir()}. */
     public Path quarantine(Path p) throws IOException {
-        Path target = quarantineDir().resolve(out.relativize(p.toAbsolutePath().normalize()));
-        Files.createDirectories(target.getParent());
-        moveAtomic(p, target);
+        Path target = new Path(quarantineDir(), relative(p));
+        fs.mkdirs(target.getParent());
+        fs.rename(p, target);
         return target;
     }
 
@@ -474,21 +555,21 @@ public final class ResultStore {
      */
     public Marker commitWave(String waveId, String sweep, List<String> tables, Map<String, ?> extra,
                              Consumer<String> stage) throws IOException {
-        Path pending = commitsDir().resolve(waveId + PENDING);
-        writeAtomic(pending, "sweep=" + sweep + "\n");
+        Path pending = new Path(commitsDir(), waveId + PENDING);
+        fs.writeAtomic(pending, "sweep=" + sweep + "\n");
         Map<String, List<String>> files = new LinkedHashMap<>();
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String table : tables) {
-            Path src = stagingDir(waveId).resolve(table);
+            Path src = new Path(stagingDir(waveId), table);
             Path dst = partitionDir(table, sweep);
-            Files.createDirectories(dst);
+            fs.mkdirs(dst);
             List<String> names = new ArrayList<>();
             long count = 0;
             int i = 0;
             for (Path p : stagedParts(src)) {
-                count += TableCheck.rowCount(p);
+                count += TableCheck.rowCount(p, conf);
                 String name = String.format("part-%s-%05d.parquet", waveId, i++);
-                moveAtomic(p, dst.resolve(name));
+                fs.rename(p, new Path(dst, name));
                 names.add(name);
             }
             files.put(table, names);
@@ -496,9 +577,9 @@ public final class ResultStore {
             stage.accept("moved:" + table);
         }
         String text = Marker.text(sweep, files, rows, extra);
-        writeAtomic(commitsDir().resolve(waveId), text);
+        fs.writeAtomic(new Path(commitsDir(), waveId), text);
         stage.accept("committed");
-        Files.deleteIfExists(pending);
+        fs.delete(pending);
         return Marker.parse(waveId, text);
     }
 
@@ -507,21 +588,18 @@ public final class ResultStore {
      * {@code stagingId} (atomically: readers see the old or the new row, never none).
      */
     public void replaceRecord(String recordId, String stagingId, String sweep) throws IOException {
-        List<Path> parts = stagedParts(stagingDir(stagingId).resolve(Tables.SWEEPS));
+        List<Path> parts = stagedParts(new Path(stagingDir(stagingId), Tables.SWEEPS));
         if (parts.size() != 1) {
             throw new IOException("staged sweeps record " + stagingId + " has " + parts.size() + " files, expected 1");
         }
-        replaceAtomic(parts.get(0), partitionDir(Tables.SWEEPS, sweep).resolve("part-" + recordId + "-00000.parquet"));
+        fs.replace(parts.get(0), new Path(partitionDir(Tables.SWEEPS, sweep), "part-" + recordId + "-00000.parquet"));
     }
 
-    private static List<Path> stagedParts(Path src) throws IOException {
+    private List<Path> stagedParts(Path src) throws IOException {
         List<Path> parts = new ArrayList<>();
-        if (Files.isDirectory(src)) {
-            try (Stream<Path> fs = Files.list(src)) {
-                fs.filter(p -> {
-                    String n = p.getFileName().toString();
-                    return n.startsWith("part-") && n.endsWith(".parquet");
-                }).sorted().forEach(parts::add);
+        for (String n : new java.util.TreeSet<>(fs.list(src))) {
+            if (n.startsWith("part-") && n.endsWith(".parquet")) {
+                parts.add(new Path(src, n));
             }
         }
         return parts;
@@ -529,43 +607,22 @@ public final class ResultStore {
 
     /** Deletes the staging folder of a wave. */
     public void dropStaging(String waveId) throws IOException {
-        deleteTree(stagingDir(waveId));
+        fs.deleteTree(stagingDir(waveId));
     }
 
     // ---------------------------------------------------------------- the one owner of moves and deletes
 
-    /** Writes a small file atomically: a temp file beside it, renamed into place. */
-    public static void writeAtomic(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        replaceAtomic(tmp, file);
+    /** Renames a local file or folder atomically; fails when the target exists. */
+    public static void moveAtomic(java.nio.file.Path from, java.nio.file.Path to) throws IOException {
+        LOCAL.rename(new Path(from.toString()), new Path(to.toString()));
     }
 
-    /** Renames atomically; fails when the target exists (a wave's name is never reused). */
-    public static void moveAtomic(Path from, Path to) throws IOException {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    /** Deletes a local folder and everything in it (nothing when it does not exist). */
+    public static void deleteTree(java.nio.file.Path root) throws IOException {
+        LOCAL.deleteTree(new Path(root.toAbsolutePath().toString()));
     }
 
-    /** Renames atomically, replacing an existing target (readers see the old or the new file). */
-    public static void replaceAtomic(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** Deletes a folder and everything in it (nothing when it does not exist). */
-    public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
+    private static final StoreFs LOCAL = new StoreFs.Local();
 
     // ---------------------------------------------------------------- reading
 
@@ -583,10 +640,10 @@ public final class ResultStore {
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), Tables.schema(table));
         }
-        String[] paths = files.stream().map(p -> p.toUri().toString()).toArray(String[]::new);
+        String[] paths = files.stream().map(this::spark).toArray(String[]::new);
         Dataset<Row> df = spark.read()
                 .schema(Tables.schema(table))
-                .option("basePath", out.resolve(table).toUri().toString())
+                .option("basePath", spark(under(table)))
                 .option("mergeSchema", "true")
                 .parquet(paths);
         return df.selectExpr(cols);

@@ -1,11 +1,11 @@
 package org.sweep.driver.store;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
@@ -43,7 +43,7 @@ public final class TableCheck {
      * @return every damaged wave (also those with missing files)
      */
     public static List<ResultStore.Damage> check(ResultStore store) throws IncompatibleException {
-        Configuration hadoop = new Configuration(false);
+        Configuration hadoop = store.hadoopConf();
         ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(SQLConf.get());
         for (Map.Entry<String, List<ResultStore.DataFile>> wave : store.committedByWave().entrySet()) {
             Marker marker = store.marker(wave.getKey());
@@ -54,17 +54,17 @@ public final class TableCheck {
                 StructType actual;
                 long count;
                 try (ParquetFileReader r = ParquetFileReader.open(
-                        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), hadoop))) {
+                        HadoopInputFile.fromPath(file, hadoop))) {
                     actual = converter.convert(r.getFooter().getFileMetaData().getSchema());
                     count = r.getRecordCount();
                 } catch (IOException | RuntimeException e) {
-                    damage = store.out().relativize(file) + " cannot be read as Parquet (" + e.getMessage() + ")";
+                    damage = store.relative(file) + " cannot be read as Parquet (" + e.getMessage() + ")";
                     break;
                 }
                 String problem = problem(Tables.fileSchema(f.table()), actual);
                 if (problem != null) {
                     throw new IncompatibleException(file + ": " + problem + "; the " + f.table() + " table in "
-                            + store.out() + " was written by an incompatible version of sweep: use a new --out"
+                            + store.location() + " was written by an incompatible version of sweep: use a new --out"
                             + " directory (or move the old one away)");
                 }
                 rows.merge(f.table(), count, Long::sum);
@@ -87,9 +87,8 @@ public final class TableCheck {
     }
 
     /** Rows in a Parquet file, from its footer. */
-    public static long rowCount(Path file) throws IOException {
-        try (ParquetFileReader r = ParquetFileReader.open(
-                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))) {
+    public static long rowCount(Path file, Configuration conf) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
             return r.getRecordCount();
         }
     }

@@ -221,7 +221,7 @@ class ThresholdAnalysisTest {
         ResultStore store = new ResultStore(dir);
         store.init();
         String wave = store.newWaveId();
-        table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
+        table(rows).drop("sweep").coalesce(1).write().parquet(store.staged(wave, Tables.RUNS));
         store.commitWave(wave, "cli", List.of(Tables.RUNS), java.util.Map.of(), stage -> { });
         String[] args = {"threshold", "--out", dir.toString(), "--sweep", "cli", "--bootstrap", "200", "--seed", "3"};
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -29,7 +29,13 @@ public final class SparkTests {
     /** Takes the lock, recovers, checks, repairs, runs the plan with {@code fn}: what {@code bin/sweep run} does. */
     public static SweepRunner.Report run(SparkSession spark, Path out, SweepPlan plan, TaskFunction fn,
                                   SweepRunner.CommitHook hook) throws Exception {
-        try (SweepJob job = SweepJob.open(new ResultStore(out), plan.name(), QUIET)) {
+        return run(spark, new ResultStore(out), plan, fn, hook);
+    }
+
+    /** The same on any store (e.g. one opened by URI through the Hadoop file system API). */
+    public static SweepRunner.Report run(SparkSession spark, ResultStore store, SweepPlan plan, TaskFunction fn,
+                                  SweepRunner.CommitHook hook) throws Exception {
+        try (SweepJob job = SweepJob.open(store, plan.name(), QUIET)) {
             return job.run(spark, plan, fn, spark.sparkContext().master(), false, hook);
         }
     }

@@ -212,6 +212,49 @@ public class StoreFaultTest {
         assertExact(out);
     }
 
+    /**
+     * The same protocol through the Hadoop FileSystem API ({@code file://} URI): an interrupted wave,
+     * a deleted committed file and lost commit records; the files are the same as a plain path's.
+     */
+    @Test
+    void throughTheHadoopFileSystemApiFaultsAreRecoveredAlike(@TempDir Path out) throws Exception {
+        String uri = out.toUri().toString();
+        assertTrue(uri.startsWith("file:"), uri);
+        int[] waves = {0};
+        SweepRunner.CommitHook dieInSecondWave = (stage, wave) -> {
+            if (stage.equals("staged")) {
+                waves[0]++;
+            }
+            if (waves[0] == 2 && stage.equals("moved:" + Tables.RUNS)) {
+                throw new IllegalStateException("simulated driver death");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> SparkTests.run(spark, ResultStore.at(uri), PLAN,
+                FakeWorker::run, dieInSecondWave));
+        FakeWorker.CALLS.set(0);
+        assertEquals(16, SparkTests.run(spark, ResultStore.at(uri), PLAN, FakeWorker::run,
+                SweepRunner.CommitHook.NONE).ran());
+        assertEquals(16, FakeWorker.CALLS.get());
+        assertExact(out);
+        assertEquals(1, files(out.resolve("_quarantine")).stream()
+                .filter(p -> p.getFileName().toString().endsWith(".parquet")).count(), "the moved runs file");
+
+        List<Path> runs = parts(out, Tables.RUNS);
+        Files.delete(runs.get(0));
+        assertEquals(1, TableCheck.check(ResultStore.at(uri)).size());
+        FakeWorker.CALLS.set(0);
+        assertEquals(8, SparkTests.run(spark, ResultStore.at(uri), PLAN, FakeWorker::run,
+                SweepRunner.CommitHook.NONE).ran());
+        assertEquals(8, FakeWorker.CALLS.get());
+        assertExact(out);
+
+        ResultStore.deleteTree(out.resolve("_commits"));
+        List<Path> before = files(out);
+        assertThrows(SweepJob.RefusedException.class, () -> SparkTests.run(spark, ResultStore.at(uri), PLAN,
+                FakeWorker::run, SweepRunner.CommitHook.NONE));
+        assertEquals(before, files(out).stream().filter(p -> !p.getFileName().toString().equals("_lock")).toList());
+    }
+
     @Test
     void aFileWithOtherRowCountsThanItsRecordIsDamage(@TempDir Path out) throws Exception {
         SparkTests.run(spark, out, PLAN, FakeWorker::run);

@@ -235,7 +235,8 @@ public class SweepRunnerTest {
         ResultStore.Recovery rec = store.recover("orphans");
         assertEquals(1, rec.quarantinedFiles());
         assertFalse(Files.exists(orphan));
-        assertTrue(Files.exists(store.quarantineDir().resolve(out.relativize(orphan))), "moved, not deleted");
+        assertTrue(Files.exists(Path.of(store.quarantineDir().toUri().getPath()).resolve(out.relativize(orphan))),
+                "moved, not deleted");
         assertTrue(Files.exists(committedFile));
         assertEquals(2, store.view(spark, Tables.RUNS).count());
     }

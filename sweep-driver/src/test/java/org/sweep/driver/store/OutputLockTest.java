@@ -73,6 +73,24 @@ class OutputLockTest {
      */
     @Test
     void racingTakeoversOfOneStaleLockHaveExactlyOneWinner(@TempDir Path root) throws Exception {
+        race(root, out -> OutputLock.acquire(out, OutputLock.TakeoverHook.NONE, QUIET));
+    }
+
+    /** The same through the Hadoop FileSystem API on a file:// URI. */
+    @Test
+    void racingTakeoversThroughTheHadoopFileSystemApiHaveExactlyOneWinner(@TempDir Path root) throws Exception {
+        StoreFs fs = StoreFs.of(new org.apache.hadoop.fs.Path(root.toUri()),
+                new org.apache.hadoop.conf.Configuration(false));
+        assertTrue(fs instanceof StoreFs.Hadoop);
+        race(root, out -> OutputLock.acquire(fs, new org.apache.hadoop.fs.Path(out.toUri()),
+                OutputLock.TakeoverHook.NONE, QUIET));
+    }
+
+    interface Acquire {
+        OutputLock at(Path out) throws Exception;
+    }
+
+    private static void race(Path root, Acquire acquire) throws Exception {
         long dead = deadPid();
         int starters = 8;
         int rounds = 150;
@@ -87,7 +105,7 @@ class OutputLockTest {
                     tries.add(pool.submit(() -> {
                         start.await();
                         try {
-                            return OutputLock.acquire(out, OutputLock.TakeoverHook.NONE, QUIET);
+                            return acquire.at(out);
                         } catch (OutputLock.HeldException e) {
                             return null;
                         }
