@@ -30,9 +30,11 @@ final class DataGen {
 
     /** Inputs and labels of the {@code sphere} generator for the spec's n, d, data seed and label kind. */
     static double[][] sphere(TaskSpec spec) {
-        int n = spec.n();
-        int d = spec.d();
-        String labels = spec.labels();
+        return sphere(spec.n(), spec.d(), spec.dataSeed(), spec.labels());
+    }
+
+    /** Inputs {x (n x d row-major, unit rows), y} of the {@code sphere} generator (any n >= 1). */
+    static double[][] sphere(int n, int d, long dataSeed, String labels) {
         if (!labels.equals("gaussian") && !labels.equals("sign") && !labels.equals("random-sign")) {
             throw new IllegalArgumentException("labels = " + labels
                     + ": generated data supports gaussian, sign, random-sign");
@@ -41,7 +43,7 @@ final class DataGen {
         double[] y = new double[n];
         double[] g = new double[d];
         for (int i = 0; i < n; i++) {
-            SplitMix64 rng = SplitMix64.of(spec.dataSeed(), i);
+            SplitMix64 rng = SplitMix64.of(dataSeed, i);
             double norm2 = 0;
             for (int j = 0; j < d; j++) {
                 g[j] = rng.nextGaussian();
@@ -58,7 +60,7 @@ final class DataGen {
             }
         }
         if (labels.equals("sign")) {
-            SplitMix64 rng = SplitMix64.of(spec.dataSeed(), HYPERPLANE_INDEX);
+            SplitMix64 rng = SplitMix64.of(dataSeed, HYPERPLANE_INDEX);
             double[] h = new double[d];
             for (int j = 0; j < d; j++) {
                 h[j] = rng.nextGaussian();

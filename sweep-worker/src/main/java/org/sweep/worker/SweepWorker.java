@@ -3,6 +3,8 @@ package org.sweep.worker;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
 
+import java.util.List;
+
 /**
  * The one public entry point of the numerical core: a task spec in, a result out.
  * Pure Java: no Spark, no Hadoop, no I/O. Thread-safe; results depend only on the spec.
@@ -44,5 +46,35 @@ public final class SweepWorker {
      *  {@link Cost#flops()}. */
     public static double estimateFlops(TaskSpec spec) {
         return Trainer.estimateFlops(spec);
+    }
+
+    /**
+     * Runs a pack of tasks on generated data and returns one result per spec, in order, each equal bit for
+     * bit to {@link #run(TaskSpec)} of that spec: tasks with the same {@link #dataKey} share their data and
+     * its kernel statistics (X X^T, H_inf, eigenpairs, label projections), and full-batch relu networks with
+     * the same step budget are stepped together (see {@code Pack}). Never throws.
+     */
+    public static List<TaskResult> runPack(List<TaskSpec> specs) {
+        return new Pack(BLAS.getInstance(), LAPACK.getInstance()).run(specs, null);
+    }
+
+    /** {@link #runPack(List)} for tasks on supplied rows (every spec's {@code run(spec, data)}). Never throws. */
+    public static List<TaskResult> runPack(List<TaskSpec> specs, Dataset data) {
+        return new Pack(BLAS.getInstance(), LAPACK.getInstance()).run(specs, data);
+    }
+
+    /** The data identity of a task: tasks with equal keys share their data-level work in a pack. */
+    public static String dataKey(TaskSpec spec) {
+        return Pack.dataKey(spec);
+    }
+
+    /**
+     * Peak bytes of a pack's member beyond the shared data: its trainer's buffers and, when it joins a fused
+     * kernel, that kernel's per-network buffers ({@link #estimateBytes} counts a whole single task).
+     */
+    public static long estimatePackMemberBytes(TaskSpec spec) {
+        long n = spec.n();
+        return Trainer.estimateBytes(spec) - 8 * 2 * n * n
+                + (Pack.fusable(spec) ? GdVectorPack.netBytes(spec.n(), spec.d(), spec.width()) : 0);
     }
 }

@@ -5,6 +5,7 @@ import dev.ludovic.netlib.lapack.LAPACK;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One task: kernel statistics, full-batch gradient descent and the trajectory statistics of science.md
@@ -30,6 +31,11 @@ import java.util.List;
  * checkpoints are SGD steps without full-data statistics: the loss, gradient and all statistics are evaluated on
  * the full data at checkpoints only, so divergence and the early-stopping target are detected there and pl_min is
  * the minimum over checkpoints; each SGD step counts 4 b m d flops.
+ *
+ * <p>Structure: {@link DataStats} (the data-level statistics, shareable between tasks on the same data),
+ * {@link #begin} (step size, checkpoint plan, buffers, kernel), the step loop, {@link #observe} (what follows
+ * every evaluation: divergence, PL ratio, early stopping, checkpoints), {@link #checkpoint} and
+ * {@link #spectraAt} (the trajectory row and its spectra), and the pure {@link #summarize}.
  */
 final class Trainer {
     /** Divergence: loss not finite or above this multiple of L(0) (issue 2). */
@@ -77,6 +83,27 @@ final class Trainer {
     private String kernelImplementation;
     private long nanosSpectra;
     private long nanosTotal;
+    private long nanosShared;    // time of data statistics built for a pack and carried by this task
+
+    // State of the step loop, set by begin().
+    private DataStats data;
+    private Problem problem;
+    private Activation act;
+    private boolean square;
+    private double eta;
+    private int[] plan;
+    private boolean[] planSpectral;
+    private int next;
+    private double[] w;
+    private double[] wPrev;
+    private double[] grad;
+    private double[] proj0;     // v_i . (u(0) - y)
+    private long[] bits0;
+    private long[] bitsK;
+    private double[] work;
+    private double[] h0;
+    private double[] hk;
+    private GeneralKernel general;
 
     Trainer(TaskSpec spec, BLAS blas, LAPACK lapack) {
         this.spec = spec;
@@ -137,6 +164,54 @@ final class Trainer {
         return guarded(() -> train(p));
     }
 
+    /**
+     * Runs the task on data statistics shared with other tasks of a pack (built by
+     * {@link #dataStats} of a task with the same data identity) and its own problem; the result equals that of
+     * {@link #runGenerated} or {@link #runSupplied} for the same spec bit for bit. {@code timed}: this task
+     * carries the time of the shared statistics. Never throws.
+     */
+    TaskResult runShared(DataStats s, Problem p, boolean timed) {
+        nanosShared = timed ? s.nanos : 0;
+        return guarded(() -> {
+            adopt(s, timed);
+            stepLoop(begin(p));
+        });
+    }
+
+    /**
+     * First half of a packed run: adopts the shared statistics and prepares the step loop without a kernel
+     * (a {@link GdVectorPack} steps the network). False when that failed; the caller then runs the task on
+     * its own, which reproduces the failure exactly.
+     */
+    boolean startPacked(DataStats s, Problem p, boolean timed) {
+        try {
+            checkSupported(spec);
+            nanosShared = timed ? s.nanos : 0;
+            adopt(s, timed);
+            begin(p, false);
+            kernelImplementation = "java-vector-" + GdVectorKernel.S.vectorBitSize();
+            return true;
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            return false;
+        }
+    }
+
+    /** The step size a packed network moves with (resolved by {@link #startPacked}). */
+    double eta() {
+        return eta;
+    }
+
+    /** Adds the flops of one packed evaluation, 4 n m d, as the single-network loop counts them. */
+    void countPackedStep() {
+        flops += 4.0 * problem.n() * problem.m() * problem.d();
+    }
+
+    /** Last half of a packed run: the result, with the task's share of the pack's wall time. */
+    TaskResult finishPacked(long nanos) {
+        nanosTotal = nanos + nanosShared;
+        return result();
+    }
+
     private TaskResult guarded(Runnable body) {
         long start = System.nanoTime();
         try {
@@ -147,73 +222,93 @@ final class Trainer {
             message = (e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException)
                     && e.getMessage() != null ? e.getMessage() : e.toString();
         }
-        nanosTotal = System.nanoTime() - start;
+        nanosTotal = System.nanoTime() - start + nanosShared;
         return result();
     }
 
+    /** The whole task on one problem: data statistics, then the step loop. */
     private void train(Problem p) {
+        adopt(dataStats(p.x(), p.y(), p.n(), p.d(), true), true);
+        stepLoop(begin(p));
+    }
+
+    /** The kernel statistics of the spec's data (shared by every task with the same data identity). */
+    DataStats dataStats(double[] x, double[] y, int n, int d, boolean owned) {
+        Activation act = Activation.parse(spec.activation());
+        Loss.parse(spec.loss()).checkLabels(y, spec.labels());
+        return DataStats.of(blas, eig, x, y, n, d, act, spec.kappa(), spec.trainLayers().equals("both"), owned);
+    }
+
+    /**
+     * Takes the data-level statistics: records them, adds their flops (the flop model counts them for every
+     * task) and, when {@code timed}, their time.
+     */
+    void adopt(DataStats s, boolean timed) {
+        int n = s.n;
+        data = s;
+        maxCos = s.maxCos;
+        hInfMethod = s.hInfMethod;
+        flops += (double) n * n * s.d + FLOPS_FULL_EIGEN_WITH_VECTORS * cube(n);
+        lambda0 = s.evInf[0];
+        lambdaMaxInf = s.evInf[n - 1];
+        yHinvY = s.yHinvY;
+        spectra.add(new Spectrum("h_inf", 0, s.evInf, s.projY));
+        if (timed) {
+            nanosSpectra += s.nanos;
+        }
+    }
+
+    /**
+     * Prepares the step loop of a problem whose data statistics were adopted: resolves the step size, the
+     * checkpoint plan and the per-run buffers, and returns the kernel the single-network loop uses (null when
+     * {@code withKernel} is false: a pack's fused kernel drives the steps).
+     */
+    StepKernel begin(Problem p) {
+        return begin(p, true);
+    }
+
+    StepKernel begin(Problem p, boolean withKernel) {
         final int n = p.n();
         final int d = p.d();
         final int m = p.m();
-        final Activation act = Activation.parse(spec.activation());
-        final Loss lossFn = Loss.parse(spec.loss());
-        final boolean square = lossFn == Loss.SQUARE;
-        final boolean both = spec.trainLayers().equals("both");
-        final int batch = spec.batchSize();
-        final double[] x = p.x();
-        final double[] y = p.y();
-        lossFn.checkLabels(y, spec.labels());
-
-        // Kernel statistics of the data.
-        long t = System.nanoTime();
-        double[] g = Grams.inputGram(blas, x, n, d);
-        maxCos = Grams.maxOffDiagonalAbs(g, n);
-        double[] hInf = NtkInf.hInf(g, n, act, spec.kappa(), both);
-        hInfMethod = NtkInf.method(act);
-        double[] work = new double[n * n];
-        double[] vecs = new double[n * n];
-        double[] evInf = eig.all(hInf, n, work, vecs);
-        flops += (double) n * n * d + FLOPS_FULL_EIGEN_WITH_VECTORS * cube(n);
-        lambda0 = evInf[0];
-        lambdaMaxInf = evInf[n - 1];
-        double[] projY = new double[n];
-        double hinv = 0;
-        for (int i = 0; i < n; i++) {
-            double c = dot(vecs, i * n, y, n);
-            projY[i] = c * c;
-            hinv += projY[i] / evInf[i];
-        }
-        yHinvY = hinv;
-        spectra.add(new Spectrum("h_inf", 0, evInf, projY));
-        nanosSpectra += System.nanoTime() - t;
-
-        double eta = resolveEta(n);
-
-        // Training.
-        int[] plan = Schedule.checkpoints(spec.steps(), spec.checkpoints());
-        boolean[] planSpectral = Schedule.spectrumFlags(plan.length, spec.spectrumCheckpoints());
-        double[] w = p.w0().clone();
-        double[] wPrev = new double[m * d];
-        double[] grad = new double[m * d];
-        double[] proj0 = new double[n];     // v_i . (u(0) - y)
+        problem = p;
+        act = Activation.parse(spec.activation());
+        Loss lossFn = Loss.parse(spec.loss());
+        square = lossFn == Loss.SQUARE;
+        eta = resolveEta(n);
+        plan = Schedule.checkpoints(spec.steps(), spec.checkpoints());
+        planSpectral = Schedule.spectrumFlags(plan.length, spec.spectrumCheckpoints());
+        next = 0;
+        w = p.w0().clone();
+        wPrev = new double[m * d];
+        grad = new double[m * d];
+        proj0 = new double[n];
         int words = Grams.words(m);
-        long[] bits0 = new long[n * words];
-        long[] bitsK = new long[n * words];
-        double[] h0 = null;
-        double[] hk = null;
-        GeneralKernel general = fusedCase(spec) ? null
-                : new GeneralKernel(n, d, m, x, y, p.a(), act, lossFn, both, batch, spec.seed(), blas);
-        StepKernel kernel;
-        if (general == null) {
-            GdKernel fused = new GdKernel(n, d, m, x, p.a(), y);
-            kernelImplementation = fused.implementation();
-            kernel = StepKernel.fused(fused);
-        } else {
+        bits0 = new long[n * words];
+        bitsK = new long[n * words];
+        work = new double[n * n];
+        boolean both = spec.trainLayers().equals("both");
+        general = fusedCase(spec) ? null
+                : new GeneralKernel(n, d, m, p.x(), p.y(), p.a(), act, lossFn, both, spec.batchSize(), spec.seed(),
+                        blas);
+        if (general != null) {
             kernelImplementation = "GeneralKernel/" + blas.getClass().getSimpleName();
-            kernel = general;
+            return general;
         }
+        if (!withKernel) {
+            return null;
+        }
+        GdKernel fused = new GdKernel(n, d, m, p.x(), p.a(), p.y());
+        kernelImplementation = fused.implementation();
+        return StepKernel.fused(fused);
+    }
 
-        int next = 0;
+    /** The single-network step loop: one kernel step per iteration, {@link #observe} after each. */
+    private void stepLoop(StepKernel kernel) {
+        final int n = problem.n();
+        final int m = problem.m();
+        final int d = problem.d();
+        final int batch = spec.batchSize();
         for (int k = 0; ; k++) {
             boolean budgetEnd = k == spec.steps();
             double[] wk;
@@ -239,107 +334,138 @@ final class Trainer {
                 wk = wPrev;
             }
             flops += general == null ? 4.0 * n * m * d : general.flopsFull();
-            double gns = kernel.gradNormSq();
-            if (k == 0) {
-                loss0 = loss;
-            }
-            boolean diverged = !Double.isFinite(loss) || loss > DIVERGENCE_FACTOR * loss0;
-            if (!diverged && loss > 0) {
-                plMin = Math.min(plMin, gns / (2 * loss));
-            }
-            boolean target = !diverged && spec.targetLossRatio() > 0 && loss <= spec.targetLossRatio() * loss0;
-            if (target) {
-                stepsToTarget = k;
-            }
-            boolean last = budgetEnd || diverged || target;
-            boolean planned = next < plan.length && plan[next] == k;
-            if (!planned && !last) {
-                continue;
-            }
-            boolean spectral = (planned && planSpectral[next]) || (last && spec.spectrumCheckpoints() >= 2);
-            if (planned) {
-                next++;
-            }
-            if (diverged) {
-                status = Status.DIVERGED;
-                message = "loss " + loss + " at step " + k + (Double.isFinite(loss)
-                        ? " exceeds " + DIVERGENCE_FACTOR + " L(0) = " + DIVERGENCE_FACTOR * loss0 : " is not finite");
-            }
-
-            double[] z = kernel.preactivations();
-            if (k == 0) {
-                double[] e0 = kernel.residual();
-                for (int i = 0; i < n; i++) {
-                    proj0[i] = dot(vecs, i * n, e0, n);
-                }
-                h0 = vecs; // the eigenvectors are no longer needed: their storage holds H(0)
-                vecs = null;
-                Grams.pattern(z, n, m, bits0);
-            }
-            Grams.pattern(z, n, m, bitsK);
-            double patternChange = (double) Grams.patternDifference(bits0, bitsK, n, m) / ((double) n * m);
-            double maxDist = maxRowDistance(wk, p.w0(), m, d);
-            Double lossPred = square ? predictedLoss(evInf, proj0, eta, k) : null;
-
-            Double lambdaMinH = null;
-            Double hDrift = null;
-            t = System.nanoTime();
-            if (k == 0) {
-                buildH(act, general, g, z, n, m, bitsK, h0);
-                double[] ev0 = eig.all(h0, n, work, null);
-                h0Dev = eig.normOfDifference(h0, hInf, n, work);
-                flops += 2 * FLOPS_TRIDIAGONAL * cube(n);
-                lambdaMinH0 = ev0[0];
-                spectra.add(new Spectrum("h_0", 0, ev0, null));
-                hk = hInf; // H_inf is no longer needed: its storage holds H(k) from now on
-                hInf = null;
-                if (spectral) {
-                    lambdaMinH = ev0[0];
-                    hDrift = 0.0;
-                }
-                if (last) {
-                    spectra.add(new Spectrum("h_final", 0, ev0, null));
-                    lambdaMinHFinal = ev0[0];
-                }
-            } else if (!diverged && (spectral || last)) {
-                buildH(act, general, g, z, n, m, bitsK, hk);
-                if (last) {
-                    double[] evk = eig.all(hk, n, work, null);
-                    flops += FLOPS_TRIDIAGONAL * cube(n);
-                    spectra.add(new Spectrum("h_final", k, evk, null));
-                    lambdaMinHFinal = evk[0];
-                    if (spectral) {
-                        lambdaMinH = evk[0];
-                    }
-                } else {
-                    lambdaMinH = eig.min(hk, n, work);
-                    flops += FLOPS_TRIDIAGONAL * cube(n);
-                }
-                if (spectral) {
-                    hDrift = eig.normOfDifference(hk, h0, n, work);
-                    flops += FLOPS_TRIDIAGONAL * cube(n);
-                }
-            }
-            nanosSpectra += System.nanoTime() - t;
-
-            Double trainError = null;
-            Double margin = null;
-            Double proxyG = null;
-            Double gradRatio = null;
-            if (!square) {
-                double[] cls = Loss.classification(kernel.u(), y, n);
-                trainError = cls[0];
-                margin = cls[1];
-                proxyG = cls[2];
-                gradRatio = Math.sqrt(gns) / cls[2];
-            }
-            trajectory.add(new Checkpoint(k, loss, lossPred, gns, gns / (2 * loss), maxDist, patternChange,
-                    lambdaMinH, hDrift, trainError, margin, proxyG, gradRatio));
-            if (last) {
-                stepsRun = k;
+            double[] wkFinal = wk;
+            if (observe(k, loss, kernel.gradNormSq(), kernel, () -> wkFinal, budgetEnd)) {
                 break;
             }
         }
+    }
+
+    /**
+     * Everything after the kernel's evaluation at step k (weights wk): L(0), divergence, PL ratio, early
+     * stopping and, at planned or final checkpoints, {@link #checkpoint}. Returns true when step k is the last.
+     */
+    boolean observe(int k, double loss, double gns, StepKernel kernel, Supplier<double[]> wk, boolean budgetEnd) {
+        if (k == 0) {
+            loss0 = loss;
+        }
+        boolean diverged = !Double.isFinite(loss) || loss > DIVERGENCE_FACTOR * loss0;
+        if (!diverged && loss > 0) {
+            plMin = Math.min(plMin, gns / (2 * loss));
+        }
+        boolean target = !diverged && spec.targetLossRatio() > 0 && loss <= spec.targetLossRatio() * loss0;
+        if (target) {
+            stepsToTarget = k;
+        }
+        boolean last = budgetEnd || diverged || target;
+        boolean planned = next < plan.length && plan[next] == k;
+        if (!planned && !last) {
+            return false;
+        }
+        boolean spectral = (planned && planSpectral[next]) || (last && spec.spectrumCheckpoints() >= 2);
+        if (planned) {
+            next++;
+        }
+        if (diverged) {
+            status = Status.DIVERGED;
+            message = "loss " + loss + " at step " + k + (Double.isFinite(loss)
+                    ? " exceeds " + DIVERGENCE_FACTOR + " L(0) = " + DIVERGENCE_FACTOR * loss0 : " is not finite");
+        }
+        checkpoint(k, loss, gns, kernel, wk, spectral, last, diverged);
+        if (last) {
+            stepsRun = k;
+        }
+        return last;
+    }
+
+    /** The trajectory statistics of a checkpoint at step k (science.md section 4) and its trajectory row. */
+    private void checkpoint(int k, double loss, double gns, StepKernel kernel, Supplier<double[]> wk, boolean spectral,
+                            boolean last, boolean diverged) {
+        final int n = problem.n();
+        final int m = problem.m();
+        final int d = problem.d();
+        double[] z = kernel.preactivations();
+        if (k == 0) {
+            double[] e0 = kernel.residual();
+            for (int i = 0; i < n; i++) {
+                proj0[i] = dot(data.vecs, i * n, e0, n);
+            }
+            Grams.pattern(z, n, m, bits0);
+        }
+        Grams.pattern(z, n, m, bitsK);
+        double patternChange = (double) Grams.patternDifference(bits0, bitsK, n, m) / ((double) n * m);
+        double maxDist = maxRowDistance(wk.get(), problem.w0(), m, d);
+        Double lossPred = square ? predictedLoss(data.evInf, proj0, eta, k) : null;
+
+        long t = System.nanoTime();
+        Double[] lh = spectraAt(k, z, spectral, last, diverged);
+        nanosSpectra += System.nanoTime() - t;
+
+        Double trainError = null;
+        Double margin = null;
+        Double proxyG = null;
+        Double gradRatio = null;
+        if (!square) {
+            double[] cls = Loss.classification(kernel.u(), problem.y(), n);
+            trainError = cls[0];
+            margin = cls[1];
+            proxyG = cls[2];
+            gradRatio = Math.sqrt(gns) / cls[2];
+        }
+        trajectory.add(new Checkpoint(k, loss, lossPred, gns, gns / (2 * loss), maxDist, patternChange,
+                lh[0], lh[1], trainError, margin, proxyG, gradRatio));
+    }
+
+    /**
+     * The spectra of a checkpoint: at step 0 H(0) fully (lambda_min(H(0)), ||H(0) - H_inf||, the h_0 spectrum);
+     * later, when spectral or last and not diverged, H(k): lambda_min(H(k)), ||H(k) - H(0)|| and at the last
+     * step the h_final spectrum. Returns {lambda_min(H(k)), ||H(k) - H(0)||} of the trajectory row (null where
+     * not computed).
+     */
+    private Double[] spectraAt(int k, double[] z, boolean spectral, boolean last, boolean diverged) {
+        final int n = problem.n();
+        final int m = problem.m();
+        Double lambdaMinH = null;
+        Double hDrift = null;
+        if (k == 0) {
+            // A private data instance lends its storage: the eigenvectors are no longer needed after the
+            // projections above and hold H(0); H_inf is not needed after ||H(0) - H_inf|| and holds H(k).
+            h0 = data.owned ? data.vecs : new double[n * n];
+            buildH(act, general, data.g, z, n, m, bitsK, h0);
+            double[] ev0 = eig.all(h0, n, work, null);
+            h0Dev = eig.normOfDifference(h0, data.hInf, n, work);
+            flops += 2 * FLOPS_TRIDIAGONAL * cube(n);
+            lambdaMinH0 = ev0[0];
+            spectra.add(new Spectrum("h_0", 0, ev0, null));
+            hk = data.owned ? data.hInf : new double[n * n];
+            if (spectral) {
+                lambdaMinH = ev0[0];
+                hDrift = 0.0;
+            }
+            if (last) {
+                spectra.add(new Spectrum("h_final", 0, ev0, null));
+                lambdaMinHFinal = ev0[0];
+            }
+        } else if (!diverged && (spectral || last)) {
+            buildH(act, general, data.g, z, n, m, bitsK, hk);
+            if (last) {
+                double[] evk = eig.all(hk, n, work, null);
+                flops += FLOPS_TRIDIAGONAL * cube(n);
+                spectra.add(new Spectrum("h_final", k, evk, null));
+                lambdaMinHFinal = evk[0];
+                if (spectral) {
+                    lambdaMinH = evk[0];
+                }
+            } else {
+                lambdaMinH = eig.min(hk, n, work);
+                flops += FLOPS_TRIDIAGONAL * cube(n);
+            }
+            if (spectral) {
+                hDrift = eig.normOfDifference(hk, h0, n, work);
+                flops += FLOPS_TRIDIAGONAL * cube(n);
+            }
+        }
+        return new Double[] {lambdaMinH, hDrift};
     }
 
     private void buildH(Activation act, GeneralKernel general, double[] g, double[] z, int n, int m, long[] bits,
@@ -406,7 +532,7 @@ final class Trainer {
         return Math.sqrt(max);
     }
 
-    private static double dot(double[] a, int offset, double[] b, int n) {
+    static double dot(double[] a, int offset, double[] b, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {
             s += a[offset + i] * b[i];
@@ -455,7 +581,32 @@ final class Trainer {
         return sxx > 0 ? StrictMath.exp(sxy / sxx) : null;
     }
 
-    private TaskResult result() {
+    /** The values a run measured, the input of the pure {@link #summarize}. */
+    record Measured(Double etaValue, Double lambda0, Double lambdaMaxInf, Double maxCos, Double yHinvY, Double loss0,
+                    Double lambdaMinH0, Double h0Dev, Integer stepsRun, Integer stepsToTarget,
+                    Double lambdaMinHFinal, double plMin, String hInfMethod) {
+    }
+
+    TaskResult result() {
+        Summary summary = summarize(spec, new Measured(etaValue, lambda0, lambdaMaxInf, maxCos, yHinvY, loss0,
+                lambdaMinH0, h0Dev, stepsRun, stepsToTarget, lambdaMinHFinal, plMin, hInfMethod), trajectory);
+        String blasName = SymEigen.implementationName(blas);
+        Cost cost = new Cost((nanosTotal - nanosSpectra) * 1e-9, nanosSpectra * 1e-9, flops,
+                kernelImplementation == null ? blasName : kernelImplementation + " (training), " + blasName
+                        + " (Gram matrices)", eig.implementation());
+        return new TaskResult(spec, status, message, etaValue, etaFactor, summary, trajectory, spectra, cost);
+    }
+
+    /** The per-task statistics of science.md section 5 from the measured values and the checkpoints. Pure. */
+    static Summary summarize(TaskSpec spec, Measured v, List<Checkpoint> trajectory) {
+        final Double etaValue = v.etaValue();
+        final Double lambda0 = v.lambda0();
+        final Double lambdaMaxInf = v.lambdaMaxInf();
+        final Double loss0 = v.loss0();
+        final Double lambdaMinH0 = v.lambdaMinH0();
+        final Integer stepsRun = v.stepsRun();
+        final Double lambdaMinHFinal = v.lambdaMinHFinal();
+        final double plMin = v.plMin();
         Checkpoint lastCp = trajectory.isEmpty() ? null : trajectory.get(trajectory.size() - 1);
         Double rateTheory = null;
         Double rateKernel = null;
@@ -505,11 +656,11 @@ final class Trainer {
         int n = spec.n();
         Double radiusBound = square && loss0 != null && lambda0 != null
                 ? 4 * Math.sqrt(n) * Math.sqrt(2 * loss0) / (Math.sqrt(spec.width()) * lambda0) : null;
-        Summary summary = new Summary(
-                lambda0, lambdaMaxInf, maxCos, yHinvY,
-                loss0, lambdaMinH0, h0Dev,
+        return new Summary(
+                lambda0, lambdaMaxInf, v.maxCos(), v.yHinvY(),
+                loss0, lambdaMinH0, v.h0Dev(),
                 lastCp != null ? lastCp.loss() : null,
-                stepsRun, stepsToTarget,
+                stepsRun, v.stepsToTarget(),
                 rateTheory, rateKernel, rateEmpirical, lastCp != null ? tailRate(trajectory) : null,
                 boundHolds, lambdaMinHMin, lambdaMinHFinal, hDriftMax,
                 lastCp != null ? lastCp.maxDist() : null,
@@ -524,12 +675,7 @@ final class Trainer {
                 lastCp != null ? lastCp.margin() : null,
                 lastCp != null ? lastCp.proxyG() : null,
                 lastCp != null ? lastCp.gradRatio() : null,
-                hInfMethod);
-        String blasName = SymEigen.implementationName(blas);
-        Cost cost = new Cost((nanosTotal - nanosSpectra) * 1e-9, nanosSpectra * 1e-9, flops,
-                kernelImplementation == null ? blasName : kernelImplementation + " (training), " + blasName
-                        + " (Gram matrices)", eig.implementation());
-        return new TaskResult(spec, status, message, etaValue, etaFactor, summary, trajectory, spectra, cost);
+                v.hInfMethod());
     }
 
     /** The flop model of the class comment for a run that uses its full step budget. */

@@ -82,11 +82,15 @@ class GdKernelTest {
         return loss;
     }
 
-    /** A random problem: unit rows x, signs a, Gaussian labels and weights. */
+    /**
+     * A random problem from the worker's streams: the sphere generator's unit rows x and Gaussian
+     * labels y, signs a and Gaussian weights W ~ N(0, I) of the initialisation.
+     */
     record Problem(int n, int d, int m, double[] x, double[] a, double[] y, double[] w) {
         static Problem random(int n, int d, int m, long seed) {
-            double[][] p = GdKernelProbe.randomProblem(n, d, m, seed);
-            return new Problem(n, d, m, p[0], p[1], p[2], p[3]);
+            double[][] xy = DataGen.sphere(n, d, seed, "gaussian");
+            double[][] aw = DataGen.init(m, d, 1.0, seed);
+            return new Problem(n, d, m, xy[0], aw[0], xy[1], aw[1]);
         }
 
         GdKernel kernel(GdKernel.Path path) {
@@ -211,10 +215,10 @@ class GdKernelTest {
         double[] a = {1, -1, 1, -1, 1, 1, -1, -1};
         double[] y = {0.3, -0.2, 1.1, 0.0, -0.7, 0.5};
         double[] w = new double[m * d];
-        SplittableRandom rnd = new SplittableRandom(7);
+        SplitMix64 rnd = new SplitMix64(7);
         for (int r = 0; r < m; r++) {
             for (int k = 0; k < d; k++) {
-                w[r * d + k] = (r + k) % 2 == 0 ? 0.0 : GdKernelProbe.gaussian(rnd);
+                w[r * d + k] = (r + k) % 2 == 0 ? 0.0 : rnd.nextGaussian();
             }
         }
         Problem p = new Problem(n, d, m, x, a, y, w);

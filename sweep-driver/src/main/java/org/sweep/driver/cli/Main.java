@@ -1,42 +1,48 @@
 package org.sweep.driver.cli;
 
-import org.sweep.driver.run.Progress;
-
-import org.sweep.driver.data.DataException;
-import org.sweep.driver.store.OutputLock;
-import org.sweep.driver.store.ResultStore;
-import org.sweep.driver.run.SparkSessions;
-import org.sweep.driver.run.SweepRunner;
-import org.sweep.driver.run.SweepJob;
-import org.sweep.driver.store.TableCheck;
-import org.sweep.driver.run.TaskFunction;
-
-import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.Utils;
-import org.sweep.driver.analysis.AnalysisTables;
-import org.sweep.driver.analysis.Analyze;
+import org.sweep.driver.data.DataException;
 import org.sweep.driver.plan.ConfigException;
-import org.sweep.driver.plan.SweepPlan;
-import org.sweep.driver.plan.SweepPlanner;
-import org.sweep.driver.run.FileData;
+import org.sweep.driver.run.SparkSessions;
+import org.sweep.driver.store.OutputLock;
+import org.sweep.driver.store.ResultStore;
+import org.sweep.driver.store.TableCheck;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The command line: {@code run}, {@code plan}, {@code sql}, {@code status}, {@code analyze}, {@code help}.
- * Exit codes: 0 done; 1 runtime failure; 2 usage or sweep-file error (reported before Spark starts);
- * 3 the output directory is locked by another run.
+ * The command line, parsed with picocli: one class per command ({@link RunCommand}, {@link PlanCommand},
+ * {@link SqlCommand}, {@link StatusCommand}, ...), shared options in the mixins {@link CommonOptions}
+ * and {@link SetOptions}, usage generated from the options ({@code bin/sweep run --help},
+ * {@code bin/sweep help run}), did-you-mean for commands and options, and shell completion
+ * ({@code bin/sweep completion}).
+ * Exit codes: 0 done; 1 runtime failure; 2 usage, sweep-file or SQL error (reported before Spark
+ * starts where possible); 3 the output directory is locked by another run.
  */
-public final class Main {
+@Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Trains two-layer ReLU networks over grids of settings and stores statistics in Parquet"
+                + " tables.",
+        commandListHeading = "%nCommands:%n",
+        footer = {"", "Run 'bin/sweep help COMMAND' or 'bin/sweep COMMAND --help' for a command's options.",
+                "Exit codes: 0 ok, 1 failure, 2 usage, sweep-file or SQL error, 3 output directory locked."})
+public final class Main implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
@@ -49,156 +55,32 @@ public final class Main {
      */
     public static final double ASSUMED_GFLOPS_PER_CORE = 10.0;
 
-    static final String USAGE_TEXT = """
-            usage: bin/sweep <command> [options]
-
-              run FILE [--out DIR] [--master URL] [--set key=value]... [--ui|--no-ui]
-                       [--executor-memory SIZE] [--conf spark.key=value]...
-                  run the tasks of a sweep file that are not stored yet (default --out results,
-                  --master local[*]); Ctrl-C loses at most the wave in flight, run again to resume
-              plan FILE [--set key=value]... [--master URL] [--executor-memory SIZE]
-                  validate the sweep file, print task count, estimated work and peak task memory
-              sql [--out DIR] [--format table|csv|json] "SELECT ..."
-                  read-only Spark SQL over the views runs, trajectories, spectra, sweeps
-                  (and thresholds, exponents once an analysis wrote them)
-              analyze threshold [--out DIR] --sweep NAME [--criterion C] [--delta 0.1] ...
-                  width threshold m* per grid group and its exponent in n ('analyze --help')
-              status [--out DIR]
-                  per sweep: tasks stored / planned, ok, diverged, failed
-              bench [ARGS...]
-                  single-core speed of the worker (bin/sweep only)
-              help
-                  this text
-
-            exit codes: 0 ok, 1 failure, 2 usage or sweep-file error, 3 output directory locked
-            """;
-
-    private Main() {
-    }
-
-    /** A command-line mistake; printed with the usage hint, exit code 2. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
+    /** A command-line mistake found while a command runs; exit code 2, printed without a usage hint. */
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
             super(message);
         }
     }
 
-    /** Parsed options of a subcommand. */
-    static final class Args {
-        String command;
-        final List<String> positional = new ArrayList<>();
-        Path out = Path.of("results");
-        /** --out as given: a path, or a URI of a Hadoop file system (hdfs://, s3a://, file://). */
-        String outLocation = "results";
-        String master = "local[*]";
-        final List<String> sets = new ArrayList<>();
-        final Map<String, String> conf = new LinkedHashMap<>();
-        boolean ui;
-        String format = "table";
-        String executorMemory;
+    /** The streams a command reads and writes (tests pass their own). */
+    record Io(InputStream in, PrintStream out, PrintStream err) {
+    }
 
-        static Args parse(String[] argv) throws UsageException {
-            Args a = new Args();
-            if (argv.length == 0) {
-                throw new UsageException("no command given");
-            }
-            a.command = argv[0];
-            if (!List.of("run", "plan", "sql", "status", "help", "--help", "-h").contains(a.command)) {
-                throw new UsageException("unknown command '" + a.command + "'");
-            }
-            for (int i = 1; i < argv.length; i++) {
-                String s = argv[i];
-                String opt = s;
-                String inline = null;
-                if (s.startsWith("--") && s.contains("=")) {
-                    opt = s.substring(0, s.indexOf('='));
-                    inline = s.substring(s.indexOf('=') + 1);
-                }
-                switch (opt) {
-                    case "--out" -> {
-                        a.outLocation = value(argv, i, opt, inline, a);
-                        a.out = ResultStore.hasScheme(a.outLocation) ? Path.of("results") : Path.of(a.outLocation);
-                    }
-                    case "--master" -> a.master = value(argv, i, opt, inline, a);
-                    case "--set" -> {
-                        String kv = value(argv, i, opt, inline, a);
-                        if (!kv.contains("=") || kv.startsWith("=")) {
-                            throw new UsageException("--set expects key=value, got '" + kv + "'");
-                        }
-                        a.sets.add(kv);
-                    }
-                    case "--conf" -> {
-                        String kv = value(argv, i, opt, inline, a);
-                        int eq = kv.indexOf('=');
-                        if (eq <= 0 || !kv.startsWith("spark.")) {
-                            throw new UsageException("--conf expects spark.key=value, got '" + kv + "'");
-                        }
-                        a.conf.put(kv.substring(0, eq), kv.substring(eq + 1));
-                    }
-                    case "--format" -> {
-                        a.format = value(argv, i, opt, inline, a);
-                        if (!List.of("table", "csv", "json").contains(a.format)) {
-                            throw new UsageException("--format must be table, csv or json, got '" + a.format + "'");
-                        }
-                    }
-                    case "--executor-memory" -> a.executorMemory = value(argv, i, opt, inline, a);
-                    case "--ui" -> a.ui = true;
-                    case "--no-ui" -> a.ui = false;
-                    default -> {
-                        if (s.startsWith("--")) {
-                            throw new UsageException("unknown option '" + s + "' for " + a.command);
-                        }
-                        a.positional.add(s);
-                    }
-                }
-                if (inline == null && List.of("--out", "--master", "--set", "--conf", "--format", "--executor-memory")
-                        .contains(opt)) {
-                    i++;
-                }
-            }
-            a.checkShape();
-            return a;
-        }
-
-        private static String value(String[] argv, int i, String opt, String inline, Args a) throws UsageException {
-            if (inline != null) {
-                return inline;
-            }
-            if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
-                throw new UsageException(opt + " needs a value");
-            }
-            return argv[i + 1];
-        }
-
-        private void checkShape() throws UsageException {
-            switch (command) {
-                case "run", "plan" -> {
-                    if (positional.size() != 1) {
-                        throw new UsageException(command + " expects exactly one sweep file, got " + positional.size()
-                                + " arguments" + (positional.isEmpty() ? "" : ": " + positional));
-                    }
-                }
-                case "sql" -> {
-                    if (positional.size() != 1) {
-                        throw new UsageException("sql expects exactly one quoted statement, got " + positional.size()
-                                + " arguments");
-                    }
-                }
-                case "status", "help", "--help", "-h" -> {
-                    if (!positional.isEmpty()) {
-                        throw new UsageException(command + " takes no arguments, got " + positional);
-                    }
-                }
-                default -> throw new UsageException("unknown command '" + command + "'");
-            }
-            if (!command.equals("run") && !command.equals("plan") && !sets.isEmpty()) {
-                throw new UsageException("--set applies to run and plan only");
-            }
+    /** {@code --version}: the code version bin/sweep passes (git commit, +dirty when modified). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sweep " + System.getProperty("sweep.code.version", "unknown")};
         }
     }
 
+    @Override
+    public Integer call() throws Exception {
+        throw new UsageException("no command given");
+    }
+
     public static void main(String[] argv) {
-        int code = execute(argv, System.out, System.err);
+        int code = execute(argv, System.in, System.out, System.err);
         SparkSession.getActiveSession().foreach(s -> {
             s.stop();
             return null;
@@ -208,57 +90,179 @@ public final class Main {
 
     /** Runs a command; returns the exit code. Never calls System.exit (tests call this). */
     public static int execute(String[] argv, PrintStream out, PrintStream err) {
+        return execute(argv, System.in, out, err);
+    }
+
+    /** As {@link #execute(String[], PrintStream, PrintStream)}, with the stdin that {@code sql} reads statements from. */
+    public static int execute(String[] argv, InputStream in, PrintStream out, PrintStream err) {
         SparkSessions.quietLibraryLogging();
-        if (argv.length > 0 && argv[0].equals("analyze")) {
-            return Analyze.run(java.util.Arrays.copyOfRange(argv, 1, argv.length), null, out, err);
-        }
-        Args a;
-        try {
-            a = Args.parse(argv);
-        } catch (UsageException e) {
-            err.println("sweep: " + e.getMessage());
+        CommandLine cl = commandLine(new Io(in, out, err));
+        if (argv.length == 0) {
+            err.println("sweep: no command given");
             err.println("run 'bin/sweep help' for usage");
             return USAGE;
         }
         try {
-            return switch (a.command) {
-                case "run" -> run(a, out, err);
-                case "plan" -> plan(a, out, err);
-                case "sql" -> sql(a, out, err);
-                case "status" -> status(a, out, err);
-                default -> {
-                    out.print(USAGE_TEXT);
-                    yield OK;
-                }
-            };
-        } catch (ConfigException e) {
-            err.println("sweep: " + e.getMessage());
-            return USAGE;
-        } catch (UsageException e) {
-            err.println("sweep: " + e.getMessage());
-            return USAGE;
-        } catch (org.sweep.driver.data.DataException e) {
-            // A data file found bad while a run loads it (e.g. a gzipped file that ends early).
-            err.println("sweep: " + e.getMessage());
-            return USAGE;
-        } catch (OutputLock.HeldException e) {
-            err.println("sweep: " + e.getMessage());
-            return LOCKED;
-        } catch (Exception e) {
-            err.println("sweep: " + a.command + " failed: " + e);
-            if (Boolean.getBoolean("sweep.debug")) {
-                e.printStackTrace(err);
-            }
-            return FAILED;
+            return cl.execute(argv);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+            out.flush();
+            err.flush();
         }
     }
 
-    private static boolean isLocal(String master) {
+    /** The command tree with its handlers; commands write to the given streams. */
+    static CommandLine commandLine(Io io) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("run", new RunCommand(io));
+        cl.addSubcommand("plan", new PlanCommand(io));
+        cl.addSubcommand("sql", new SqlCommand(io));
+        cl.addSubcommand("status", new StatusCommand(io));
+        cl.addSubcommand("analyze", new AnalyzeCommand(io));
+        cl.addSubcommand("bench", new BenchCommand());
+        cl.addSubcommand("completion", new CompletionCommand(io));
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        for (String passThrough : List.of("analyze", "bench")) {
+            CommandLine sub = cl.getSubcommands().get(passThrough);
+            sub.setStopAtPositional(true);
+            sub.setUnmatchedOptionsArePositionalParams(true);
+        }
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOut(new PrintWriter(new OutputStreamWriter(io.out(), StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(io.err(), StandardCharsets.UTF_8), true));
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler((e, c, parsed) -> failure(e, c, io.err()));
+        return cl;
+    }
+
+    /** A parse error: one line naming the problem, then where to find the usage; exit code 2. */
+    static int usageError(ParameterException e, String[] argv) {
+        CommandLine c = e.getCommandLine();
+        PrintWriter err = c.getErr();
+        err.println("sweep: " + usageMessage(e));
+        String name = c.getParent() == null ? "" : " " + c.getCommandName();
+        err.println("run 'bin/sweep help" + name + "' for usage");
+        err.flush();
+        return USAGE;
+    }
+
+    static String usageMessage(ParameterException e) {
+        CommandLine c = e.getCommandLine();
+        boolean top = c.getParent() == null;
+        if (e.getCause() instanceof UsageException u) {
+            return u.getMessage();
+        }
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec o) {
+            return o.longestName() + " needs a value";
+        }
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            List<String> suggestions = u.getSuggestions();
+            String guess = suggestions.isEmpty() ? "" : " (did you mean '" + suggestions.get(0) + "'?)";
+            if (top && !arg.startsWith("-")) {
+                String command = closest(arg, c.getSubcommands().keySet());
+                guess = command == null ? "" : " (did you mean '" + command + "'?)";
+                return "unknown command '" + arg + "'" + guess;
+            }
+            if (arg.startsWith("-")) {
+                String opt = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                if (opt.equals("--set")) {
+                    return "--set applies to run and plan only";
+                }
+                return "unknown option '" + arg + "'" + (top ? "" : " for " + c.getCommandName()) + guess;
+            }
+            return c.getCommandName() + ": unexpected argument" + (u.getUnmatched().size() > 1 ? "s " : " ")
+                    + String.join(" ", u.getUnmatched());
+        }
+        return e.getMessage();
+    }
+
+    /**
+     * The candidate nearest to a mistyped word by edit distance with transpositions ("rnu" -> "run"),
+     * if it is at most 2 edits away and fewer than half the candidate's length; else null.
+     */
+    static String closest(String word, java.util.Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = editDistance(word.toLowerCase(Locale.ROOT), c);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= 2 && 2 * bestDistance < best.length() ? best : null;
+    }
+
+    /** Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    /** An exception out of a command: exit 2 for bad input, 3 for a held lock, 1 otherwise. */
+    static int failure(Exception e, CommandLine c, PrintStream err) {
+        if (e instanceof ConfigException || e instanceof UsageException || e instanceof DataException) {
+            // DataException: a data file found bad while a run loads it (e.g. a gzipped file that ends early).
+            err.println("sweep: " + e.getMessage());
+            return USAGE;
+        }
+        if (e instanceof OutputLock.HeldException) {
+            err.println("sweep: " + e.getMessage());
+            return LOCKED;
+        }
+        err.println("sweep: " + c.getCommandName() + " failed: " + e);
+        if (Boolean.getBoolean("sweep.debug")) {
+            e.printStackTrace(err);
+        }
+        return FAILED;
+    }
+
+    /**
+     * Spark's own message of a SQL error, on one line: analysis errors without the plan Spark appends,
+     * syntax errors without the quoted statement; null when the exception is not a user's SQL error.
+     */
+    static String sqlError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text;
+            if (t instanceof AnalysisException a) {
+                text = a.getSimpleMessage();
+            } else if (t instanceof SparkThrowable s && s.getCondition() != null
+                    && !s.getCondition().startsWith("INTERNAL_ERROR")) {
+                text = t.getMessage();
+            } else {
+                continue;
+            }
+            String line = text == null ? t.toString() : text.strip().lines().findFirst().orElse("");
+            return line.endsWith(";") ? line.substring(0, line.length() - 1) : line;
+        }
+        return null;
+    }
+
+    static boolean isLocal(String master) {
         return master.equals("local") || master.startsWith("local[");
     }
 
     /** Memory one task may use: the driver heap for local masters, spark.executor.memory otherwise. */
-    static long executorMemoryBytes(Args a) throws UsageException {
+    static long executorMemoryBytes(CommonOptions a) throws UsageException {
         if (isLocal(a.master) && a.executorMemory == null) {
             return Runtime.getRuntime().maxMemory();
         }
@@ -270,29 +274,12 @@ public final class Main {
         }
     }
 
-    private static Path sweepFile(Args a) throws UsageException {
-        Path file = Path.of(a.positional.get(0));
+    static Path sweepFile(String name) throws UsageException {
+        Path file = Path.of(name);
         if (!Files.isRegularFile(file)) {
             throw new UsageException("sweep file " + file + " does not exist or is not a file");
         }
         return file;
-    }
-
-    static int plan(Args a, PrintStream out, PrintStream err) throws Exception {
-        Path file = sweepFile(a);
-        SweepPlan plan = SweepPlanner.plan(file, a.sets, executorMemoryBytes(a));
-        int cores = Runtime.getRuntime().availableProcessors();
-        double flops = plan.totalFlops();
-        double coreSeconds = flops / (ASSUMED_GFLOPS_PER_CORE * 1e9);
-        out.printf(Locale.ROOT, "sweep %s (%s): %d tasks%n", plan.name(), file, plan.tasks().size());
-        out.printf(Locale.ROOT, "  estimated work: %.3g GFLOP = %s of one core at an assumed %.0f GFLOP/s;"
-                + " about %s on %d cores (local[*])%n", flops / 1e9, Progress.clock(coreSeconds),
-                ASSUMED_GFLOPS_PER_CORE, Progress.clock(coreSeconds / cores), cores);
-        out.printf(Locale.ROOT, "  peak task memory: %s (memory per executor: %s)%n", bytes(plan.peakBytes()),
-                bytes(executorMemoryBytes(a)));
-        out.println("  nothing was run; start it with: bin/sweep run " + file
-                + a.sets.stream().map(s -> " --set " + s).reduce("", String::concat));
-        return OK;
     }
 
     /** A byte count in B, KiB, MiB or GiB. */
@@ -311,7 +298,7 @@ public final class Main {
     }
 
     /** Fails fast (exit code 2, nothing written) on a malformed or unreachable spark:// master. */
-    static void checkMaster(Args a) throws UsageException {
+    static void checkMaster(CommonOptions a) throws UsageException {
         try {
             MasterCheck.check(a.master);
         } catch (IllegalArgumentException | MasterCheck.UnreachableException e) {
@@ -319,7 +306,7 @@ public final class Main {
         }
     }
 
-    static SparkSession session(Args a, String appName) throws UsageException {
+    static SparkSession session(CommonOptions a, String appName) throws UsageException {
         checkMaster(a);
         if (a.ui && !"127.0.0.1".equals(System.getenv("SPARK_LOCAL_IP"))) {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
@@ -339,49 +326,18 @@ public final class Main {
         return SparkSessions.start(settings);
     }
 
-    static int run(Args a, PrintStream out, PrintStream err) throws Exception {
-        Path file = sweepFile(a);
-        SweepPlan plan = SweepPlanner.plan(file, a.sets, executorMemoryBytes(a));
-        checkMaster(a);
-        ResultStore store = ResultStore.at(a.outLocation);
-        try {
-            store.init();
-        } catch (IOException e) {
-            throw new UsageException(e.getMessage());
-        }
-        // No shutdown hook releases the lock: on Ctrl-C or kill the main thread may still be moving a
-        // wave's files while hooks run, so the lock stays until the process is gone and the next run
-        // takes it over as stale (its pid is dead), then recovers under it.
-        try (SweepJob job = openJob(store, plan.name(), err)) {
-            SparkSession spark = session(a, "sweep run " + plan.name());
-            TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
-            SweepRunner.Report report = job.run(spark, plan, fn, a.master, Progress.stderrIsTerminal());
-            store.registerViews(spark);
-            Reports.printSummary(spark, report, store, out);
-            return OK;
-        }
-    }
-
-    static SweepJob openJob(ResultStore store, String sweep, PrintStream err) throws Exception {
-        try {
-            return SweepJob.open(store, sweep, err);
-        } catch (SweepJob.RefusedException e) {
-            throw new UsageException(e.getMessage());
-        }
-    }
-
     /**
-     * The store of an existing output directory, checked: incompatible tables are refused, damaged
-     * waves reported (one line each; readers leave them out).
+     * The store of an existing result directory, checked before anything reads it: incompatible
+     * tables are refused, damaged waves reported in one line each (the views leave them out).
      */
-    static ResultStore existingStore(Args a, PrintStream err) throws UsageException {
-        ResultStore store = ResultStore.at(a.outLocation);
+    static ResultStore existingStore(CommonOptions a, PrintStream err) throws UsageException {
+        ResultStore store = ResultStore.at(a.out);
         try {
             if (!store.exists()) {
                 throw new UsageException("no results at " + (store.isLocal() ? store.out() : store.location())
                         + " (not a directory); run a sweep first or pass --out DIR");
             }
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             throw new UsageException("cannot read " + store.location() + ": " + e.getMessage());
         }
         try {
@@ -393,37 +349,5 @@ public final class Main {
             throw new UsageException(e.getMessage());
         }
         return store;
-    }
-
-    static int sql(Args a, PrintStream out, PrintStream err) throws Exception {
-        ResultStore store = existingStore(a, err);
-        SparkSession spark = session(a, "sweep sql");
-        String text = a.positional.get(0);
-        try {
-            SqlGuard.check(spark, text);
-        } catch (SqlGuard.RefusedException e) {
-            throw new UsageException(e.getMessage());
-        }
-        store.registerViews(spark);
-        if (store.isLocal()) {
-            AnalysisTables.registerViews(spark, store.out());
-        }
-        Dataset<Row> df = spark.sql(text);
-        switch (a.format) {
-            case "csv" -> TextOutput.csv(df.schema(), df.toLocalIterator(), out);
-            case "json" -> TextOutput.json(df.toLocalIterator(), out);
-            default -> TextOutput.table(df.schema(), df.limit(TextOutput.TABLE_MAX_ROWS + 1).toLocalIterator(), out);
-        }
-        out.flush();
-        return OK;
-    }
-
-    static int status(Args a, PrintStream out, PrintStream err) throws Exception {
-        ResultStore store = existingStore(a, err);
-        SparkSession spark = session(a, "sweep status");
-        store.registerViews(spark);
-        Dataset<Row> df = Reports.status(spark);
-        TextOutput.table(df.schema(), df.collectAsList().iterator(), out);
-        return OK;
     }
 }

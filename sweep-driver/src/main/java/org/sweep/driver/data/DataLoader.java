@@ -44,12 +44,15 @@ public final class DataLoader {
 
     /**
      * The first n rows of the seeded permutation of the filtered rows, each normalized to unit
-     * norm, as a worker {@link Dataset} named {@link DataSource#id()}.
+     * norm, as a worker {@link Dataset} named {@link DataSource#id()}. When the source carries a
+     * fingerprint ({@link DataSource#sha256()}), the file's bytes are hashed first and must match it:
+     * rows are never trained under the identity of other bytes.
      */
     public static Dataset load(DataSource src, long dataSeed, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("n = " + n + " must be >= 1");
         }
+        requireFingerprint(src);
         if (src.format() == DataFormat.IDX) {
             return loadIdx(src, dataSeed, n);
         }
@@ -64,6 +67,23 @@ public final class DataLoader {
             y[i] = c.y(k);
         }
         return new Dataset(src.id(), n, d, x, y);
+    }
+
+    /**
+     * Checks that the file(s) still have the fingerprint recorded in {@code src} (nothing to check
+     * when it has none, as in identifiers stored before fingerprints existed).
+     */
+    public static void requireFingerprint(DataSource src) {
+        if (src.sha256() == null) {
+            return;
+        }
+        String now = DataFingerprint.of(src);
+        if (!now.equals(src.sha256())) {
+            throw new DataException(src.path() + (src.labelsPath() == null ? "" : " + " + src.labelsPath())
+                    + ": content changed since the sweep was planned (SHA-256 " + now.substring(0, 12)
+                    + "..., planned " + src.sha256().substring(0, 12) + "...); run the sweep again to plan the new"
+                    + " content under new task ids");
+        }
     }
 
     private static RowCollector collect(DataSource src, boolean keepFeatures) {

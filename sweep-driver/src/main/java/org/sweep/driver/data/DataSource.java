@@ -28,9 +28,12 @@ import java.util.Objects;
  * @param featureColumn array column holding the features (Parquet only, optional: null means every
  *                     column except the label column, or the single array column if there is one)
  * @param classes      empty (no filter) or exactly two distinct classes, +1 first
+ * @param sha256       the content fingerprint ({@link DataFingerprint}) the rows must have, as 64 lower-case
+ *                     hex digits; null for a source not yet fingerprinted (and in identifiers stored
+ *                     before fingerprints existed). Loading checks it (see {@link DataLoader#load}).
  */
 public record DataSource(DataFormat format, String path, String labelsPath, String labelColumn,
-                         String featureColumn, List<String> classes) implements Serializable {
+                         String featureColumn, List<String> classes, String sha256) implements Serializable {
 
     public DataSource {
         Objects.requireNonNull(format, "kind");
@@ -57,10 +60,24 @@ public record DataSource(DataFormat format, String path, String labelsPath, Stri
                 throw new IllegalArgumentException("feature_column applies to kind parquet only");
             }
         }
+        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits, got '" + sha256 + "'");
+        }
         if (!classes.isEmpty() && (classes.size() != 2 || classes.get(0).equals(classes.get(1)))) {
             throw new IllegalArgumentException("classes must list exactly two distinct classes (first -> +1, second -> -1); got "
                     + classes);
         }
+    }
+
+    /** A source without a fingerprint. */
+    public DataSource(DataFormat format, String path, String labelsPath, String labelColumn, String featureColumn,
+                      List<String> classes) {
+        this(format, path, labelsPath, labelColumn, featureColumn, classes, null);
+    }
+
+    /** The same source with the given fingerprint (null removes it). */
+    public DataSource withSha256(String fingerprint) {
+        return new DataSource(format, path, labelsPath, labelColumn, featureColumn, classes, fingerprint);
     }
 
     public static DataSource idx(String images, String labels, List<String> classes) {
@@ -78,7 +95,8 @@ public record DataSource(DataFormat format, String path, String labelsPath, Stri
     /**
      * The canonical identifier, stored as the task's {@code dataset} column and readable back by
      * {@link #parse}: {@code kind?key=value&...} with URL-encoded values, for example
-     * {@code idx?path=%2Fdata%2Ftrain-images.gz&labels_path=%2Fdata%2Ftrain-labels.gz&classes=0%2C6}.
+     * {@code idx?path=%2Fdata%2Ftrain-images.gz&labels_path=%2Fdata%2Ftrain-labels.gz&classes=0%2C6&sha256=<64 hex>}
+     * ({@code sha256} last, and only when the source has a fingerprint).
      */
     public String id() {
         Map<String, String> kv = new LinkedHashMap<>();
@@ -94,6 +112,9 @@ public record DataSource(DataFormat format, String path, String labelsPath, Stri
         }
         if (!classes.isEmpty()) {
             kv.put("classes", String.join(",", classes));
+        }
+        if (sha256 != null) {
+            kv.put("sha256", sha256);
         }
         StringBuilder sb = new StringBuilder(format.key()).append('?');
         boolean first = true;
@@ -131,10 +152,12 @@ public record DataSource(DataFormat format, String path, String labelsPath, Stri
         String labelsPath = kv.remove("labels_path");
         String labelColumn = kv.remove("label_column");
         String featureColumn = kv.remove("feature_column");
+        String sha = kv.remove("sha256");
         if (!kv.isEmpty()) {
             throw new IllegalArgumentException("dataset identifier '" + id + "': unknown keys " + kv.keySet());
         }
-        return new DataSource(format, path == null ? "" : path, labelsPath, labelColumn, featureColumn, classes);
+        return new DataSource(format, path == null ? "" : path, labelsPath, labelColumn, featureColumn, classes,
+                sha);
     }
 
     /** Label value of a class-filtered row: +1 for the first class, -1 for the second, null if filtered out. */

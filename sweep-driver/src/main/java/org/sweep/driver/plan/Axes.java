@@ -88,8 +88,9 @@ final class Axes {
         for (Entry e : map.entries().values()) {
             if (!RANGE_KEYS.contains(e.key())) {
                 String guess = Names.closest(e.key(), RANGE_KEYS);
+                String space = Names.missingSpace(e.key(), RANGE_KEYS);
                 throw new ConfigException(e.keyOrigin(), key + "." + e.key(), "unknown key '" + e.key()
-                        + "' in a range" + (guess == null ? "" : " (did you mean '" + guess + "'?)")
+                        + "' in a range" + (space != null ? space : guess == null ? "" : " (did you mean '" + guess + "'?)")
                         + "; a range is {from, count}, {from, to}, either with an optional step, or {from, to, factor}");
             }
         }

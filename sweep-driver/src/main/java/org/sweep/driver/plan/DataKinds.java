@@ -48,6 +48,15 @@ final class DataKinds {
         String dataset(YMap data) throws ConfigException;
 
         /**
+         * As {@link #dataset(YMap)} for a sweep file in folder {@code baseDir}, against which a kind
+         * that reads files resolves relative paths (null: the working directory). By default the
+         * folder is not needed.
+         */
+        default String dataset(YMap data, java.nio.file.Path baseDir) throws ConfigException {
+            return dataset(data);
+        }
+
+        /**
          * Values this kind supplies for parameters that the sweep leaves out (for a file: d from its
          * columns, n from its rows). Called after {@link #dataset}; the defaults of {@link Param} apply
          * to what is missing here too. Values are {@code Long} for integer parameters, {@code Double}
@@ -55,6 +64,15 @@ final class DataKinds {
          */
         default Map<Param, Object> defaults(YMap data) throws ConfigException {
             return Map.of();
+        }
+
+        /**
+         * As {@link #defaults(YMap)}, given the identifier {@link #dataset(YMap, java.nio.file.Path)}
+         * returned for the same section (a file kind takes its shape from it instead of reading the
+         * file again).
+         */
+        default Map<Param, Object> defaults(YMap data, String dataset) throws ConfigException {
+            return defaults(data);
         }
 
         /**

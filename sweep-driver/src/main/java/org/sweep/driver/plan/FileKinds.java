@@ -1,7 +1,6 @@
 package org.sweep.driver.plan;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.sweep.driver.plan.Yaml.YMap;
 import org.sweep.driver.plan.Yaml.YNode;
 import org.sweep.driver.plan.Yaml.YSeq;
 import org.sweep.driver.data.DataException;
+import org.sweep.driver.data.DataFingerprint;
 import org.sweep.driver.data.DataFormat;
 import org.sweep.driver.data.DataLoader;
 import org.sweep.driver.data.DataShape;
@@ -35,9 +35,15 @@ import org.sweep.worker.TaskSpec;
  * {@code label}), feature_column (parquet, optional), classes (optional, two values). labels is
  * {@code true} (the file's labels) or {@code permuted} (the same labels randomly permuted with the
  * data seed). d defaults to the file's feature count and must equal it when given; n must not exceed
- * the rows left after the class filter. Relative paths are resolved against the working directory.
- * The file is read while planning (headers and labels for IDX, every row for CSV and Parquet), so a
- * missing or malformed file is an error with the line of its key before any work starts.
+ * the rows left after the class filter. Relative paths are resolved against the folder of the sweep
+ * file; the identifier holds the absolute path, which every message names. The file is read while
+ * planning (its bytes once for the fingerprint, then headers and labels for IDX, every row for CSV
+ * and Parquet), so a missing or malformed file is an error with the line of its key before any work
+ * starts.
+ *
+ * <p>The identifier ({@link DataSource#id()}) ends with the content fingerprint
+ * ({@link DataFingerprint}, SHA-256 of the file bytes), so it, the canonical task JSON and the
+ * task_id change when the file's content changes, and new data never trains under the id of old data.
  */
 final class FileKinds {
     private FileKinds() {
@@ -47,7 +53,7 @@ final class FileKinds {
     static final DataKind CSV = new FileKind(DataFormat.CSV);
     static final DataKind PARQUET = new FileKind(DataFormat.PARQUET);
 
-    /** Shapes of files already read, keyed by identifier, size and modification time of the file(s). */
+    /** Shapes of files already read, keyed by identifier (which holds the content fingerprint). */
     private static final Map<String, DataShape> SHAPES = new ConcurrentHashMap<>();
 
     private static final class FileKind implements DataKind {
@@ -78,23 +84,35 @@ final class FileKinds {
 
         @Override
         public String dataset(YMap data) throws ConfigException {
-            DataSource src = source(data);
+            return dataset(data, null);
+        }
+
+        @Override
+        public String dataset(YMap data, Path baseDir) throws ConfigException {
+            DataSource src = source(data, baseDir);
+            src = src.withSha256(fingerprint(src, data));
             shape(src, data);
             return src.id();
         }
 
         @Override
         public Map<Param, Object> defaults(YMap data) throws ConfigException {
-            return Map.of(Param.D, (long) shape(source(data), data).d());
+            return defaults(data, dataset(data));
+        }
+
+        @Override
+        public Map<Param, Object> defaults(YMap data, String dataset) throws ConfigException {
+            DataShape shape = SHAPES.get(dataset);
+            return Map.of(Param.D, (long) (shape != null ? shape : shape(DataSource.parse(dataset), data)).d());
         }
 
         @Override
         public Problem check(TaskSpec spec) {
-            DataSource src = DataSource.parse(spec.dataset());
-            DataShape shape = SHAPES.get(cacheKey(src));
+            DataShape shape = SHAPES.get(spec.dataset());
             if (shape == null) {
-                return null; // read in dataset(); only absent if the file changed meanwhile, caught when loading
+                return null; // read in dataset(); absent only for identifiers not made by this planner
             }
+            DataSource src = DataSource.parse(spec.dataset());
             if (spec.d() != shape.d()) {
                 return new Problem(Param.D, "d = " + spec.d() + " but " + src.path() + " has " + shape.d()
                         + " features per row (leave d out to take it from the file)");
@@ -106,9 +124,10 @@ final class FileKinds {
             return null;
         }
 
-        private DataSource source(YMap data) throws ConfigException {
-            String path = required(data, "path");
-            String labelsPath = format == DataFormat.IDX ? required(data, "labels_path") : null;
+        private DataSource source(YMap data, Path baseDir) throws ConfigException {
+            String path = resolve(data, "path", required(data, "path"), baseDir);
+            String labelsPath = format == DataFormat.IDX
+                    ? resolve(data, "labels_path", required(data, "labels_path"), baseDir) : null;
             String labelColumn = format == DataFormat.IDX ? null : optional(data, "label_column", "label");
             String featureColumn = format == DataFormat.PARQUET ? optional(data, "feature_column", null) : null;
             List<String> classes = new ArrayList<>();
@@ -130,9 +149,18 @@ final class FileKinds {
             return new DataSource(format, path, labelsPath, labelColumn, featureColumn, classes);
         }
 
+        /** The file's content fingerprint (a {@link DataException} becomes an error at the key it concerns). */
+        private String fingerprint(DataSource src, YMap data) throws ConfigException {
+            try {
+                return DataFingerprint.of(src);
+            } catch (DataException e) {
+                throw atKey(e, src, data);
+            }
+        }
+
         /** Reads the file's shape once (a {@link DataException} becomes an error at the key it concerns). */
         private DataShape shape(DataSource src, YMap data) throws ConfigException {
-            String key = cacheKey(src);
+            String key = src.id();
             DataShape s = SHAPES.get(key);
             if (s != null) {
                 return s;
@@ -140,17 +168,39 @@ final class FileKinds {
             try {
                 s = DataLoader.describe(src);
             } catch (DataException e) {
-                String msg = e.getMessage();
-                String blame = msg.contains(": unknown class '") ? "classes"
-                        : src.labelsPath() != null && msg.startsWith(src.labelsPath() + ":") ? "labels_path"
-                        : msg.contains("label column") && data.get("label_column") != null ? "label_column"
-                        : msg.contains("feature column") && data.get("feature_column") != null ? "feature_column"
-                        : "path";
-                Entry e2 = data.get(blame);
-                throw new ConfigException(e2 != null ? e2.value().origin() : data.origin(), "data." + blame, msg);
+                throw atKey(e, src, data);
             }
             SHAPES.put(key, s);
             return s;
+        }
+
+        /** A data problem as an error at the line of the key it concerns. */
+        private static ConfigException atKey(DataException e, DataSource src, YMap data) {
+            String msg = e.getMessage();
+            String blame = msg.contains(": unknown class '") ? "classes"
+                    : src.labelsPath() != null && msg.startsWith(src.labelsPath() + ":") ? "labels_path"
+                    : msg.contains("label column") && data.get("label_column") != null ? "label_column"
+                    : msg.contains("feature column") && data.get("feature_column") != null ? "feature_column"
+                    : "path";
+            Entry e2 = data.get(blame);
+            return new ConfigException(e2 != null ? e2.value().origin() : data.origin(), "data." + blame, msg);
+        }
+
+        /**
+         * {@code path} as an absolute, normalized path: relative to {@code baseDir} (the sweep file's
+         * folder) when given, else to the working directory.
+         */
+        private static String resolve(YMap data, String key, String path, Path baseDir) throws ConfigException {
+            try {
+                Path p = Path.of(path);
+                if (!p.isAbsolute() && baseDir != null) {
+                    p = baseDir.resolve(p);
+                }
+                return p.toAbsolutePath().normalize().toString();
+            } catch (InvalidPathException e) {
+                throw new ConfigException(data.get(key).value().origin(), "data." + key, "not a valid path: "
+                        + e.getMessage());
+            }
         }
 
         private static String required(YMap data, String key) throws ConfigException {
@@ -171,16 +221,4 @@ final class FileKinds {
         }
     }
 
-    private static String cacheKey(DataSource src) {
-        return src.id() + "|" + stamp(src.path()) + "|" + (src.labelsPath() == null ? "" : stamp(src.labelsPath()));
-    }
-
-    private static String stamp(String path) {
-        try {
-            Path p = Path.of(path);
-            return Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException | RuntimeException e) {
-            return "absent";
-        }
-    }
 }

@@ -7,6 +7,20 @@ final class Names {
     private Names() {
     }
 
+    /**
+     * A hint for a flow-mapping entry written without a space after the colon: YAML reads
+     * {@code {from:8}} as the one key "from:8", so say how to write it; null when the key is not
+     * KNOWN:VALUE for one of the candidates.
+     */
+    static String missingSpace(String key, Collection<String> candidates) {
+        int colon = key.indexOf(':');
+        if (colon <= 0 || !candidates.contains(key.substring(0, colon))) {
+            return null;
+        }
+        return " (write '" + key.substring(0, colon) + ": " + key.substring(colon + 1)
+                + "' with a space after ':'; without it YAML reads '" + key + "' as one word)";
+    }
+
     /** The closest candidate within a small edit distance, or null. */
     static String closest(String word, Collection<String> candidates) {
         String best = null;

@@ -258,8 +258,10 @@ public final class SweepPlanner {
             DataKind kind = dataKind();
             checkSectionKeys(kind);
             grid = grid();
-            String dataset = kind.dataset(sections.get(Param.Section.DATA));
-            Map<Param, Object> kindDefaults = kind.defaults(sections.get(Param.Section.DATA));
+            // relative data paths are resolved against the sweep file's folder (null: the working directory)
+            Path baseDir = source == null ? null : source.toAbsolutePath().getParent();
+            String dataset = kind.dataset(sections.get(Param.Section.DATA), baseDir);
+            Map<Param, Object> kindDefaults = kind.defaults(sections.get(Param.Section.DATA), dataset);
             for (Param p : Param.values()) {
                 try {
                     axes.put(p, axis(p, kind, kindDefaults.get(p)));
@@ -368,6 +370,8 @@ public final class SweepPlanner {
                 hint = " (in " + where + " it is called '" + p.sectionKey + "'; '" + key + "' is its name under grid)";
             } else if (p != null) {
                 hint = " (" + key + " belongs in " + p.homePath() + ", or under grid as " + p.gridPath() + ")";
+            } else if (Names.missingSpace(key, allowed) != null) {
+                hint = Names.missingSpace(key, allowed);
             } else {
                 String guess = Names.closest(key, allowed);
                 hint = guess == null ? "" : " (did you mean '" + guess + "'?)";

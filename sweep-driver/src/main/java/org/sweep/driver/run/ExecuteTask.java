@@ -4,10 +4,12 @@ import org.sweep.driver.store.TaskOutcome;
 
 import org.sweep.driver.store.Provenance;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -20,11 +22,11 @@ import org.sweep.worker.TaskResult;
 import org.sweep.worker.TaskSpec;
 
 /**
- * Runs one planned task on an executor and records where and when it ran. A task function that
+ * Runs a pack of planned tasks (or one) on an executor and records where and when it ran. A task function that
  * throws (the worker never should) becomes a {@code failed} outcome, so one bad task cannot abort
  * the sweep; an {@link OutOfMemoryError} is left to Spark, which loses the executor and retries.
  */
-final class ExecuteTask implements Function<Integer, TaskOutcome> {
+final class ExecuteTask implements FlatMapFunction<List<Integer>, TaskOutcome> {
     private static final long serialVersionUID = 1L;
 
     private final TaskFunction fn;
@@ -54,8 +56,8 @@ final class ExecuteTask implements Function<Integer, TaskOutcome> {
                 new Cost(0.0, 0.0, 0.0, null, null));
     }
 
-    @Override
-    public TaskOutcome call(Integer index) {
+    /** Runs one task of the wave alone. */
+    TaskOutcome runOne(int index) {
         PlannedTask task = wave.value().get(index);
         long t0 = System.nanoTime();
         TaskResult r;
@@ -67,7 +69,49 @@ final class ExecuteTask implements Function<Integer, TaskOutcome> {
         } catch (Exception | StackOverflowError e) {
             r = failedResult(task.spec(), e);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        return outcome(task, r, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Runs a pack (indices into the wave) and returns one outcome per task, in the pack's order. A pack of one
+     * runs exactly as {@link #runOne}. If the pack function throws or returns the wrong number of results,
+     * every task of the pack runs alone instead. A packed task's seconds are its result's own time (its share of
+     * the pack).
+     */
+    @Override
+    public Iterator<TaskOutcome> call(List<Integer> pack) {
+        List<TaskOutcome> out = new ArrayList<>(pack.size());
+        if (pack.size() == 1) {
+            out.add(runOne(pack.get(0)));
+            return out.iterator();
+        }
+        List<PlannedTask> tasks = new ArrayList<>(pack.size());
+        List<TaskSpec> specs = new ArrayList<>(pack.size());
+        for (int i : pack) {
+            PlannedTask t = wave.value().get(i);
+            tasks.add(t);
+            specs.add(t.spec());
+        }
+        List<TaskResult> results;
+        try {
+            results = fn.applyPack(specs);
+        } catch (Exception | StackOverflowError e) {
+            results = null;
+        }
+        if (results == null || results.size() != specs.size() || results.contains(null)) {
+            for (int i : pack) {
+                out.add(runOne(i));
+            }
+            return out.iterator();
+        }
+        for (int j = 0; j < tasks.size(); j++) {
+            TaskResult r = results.get(j);
+            out.add(outcome(tasks.get(j), r, r.cost().secondsTrain() + r.cost().secondsSpectra()));
+        }
+        return out.iterator();
+    }
+
+    private TaskOutcome outcome(PlannedTask task, TaskResult r, double seconds) {
         TaskContext tc = TaskContext.get();
         SparkEnv env = SparkEnv.get();
         String executor = env == null ? "driver"

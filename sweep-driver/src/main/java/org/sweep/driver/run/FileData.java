@@ -5,6 +5,7 @@ import org.sweep.driver.data.DataLoader;
 import org.sweep.driver.data.DataSource;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -15,6 +16,8 @@ import org.sweep.driver.plan.PlannedTask;
 import org.sweep.driver.plan.SweepPlan;
 import org.sweep.worker.Dataset;
 import org.sweep.worker.SweepWorker;
+import org.sweep.worker.TaskResult;
+import org.sweep.worker.TaskSpec;
 
 /**
  * Supplies file data to the tasks of a sweep: every distinct (dataset, data seed) of the plan's
@@ -55,16 +58,48 @@ public final class FileData {
             loaded.put(k, DataLoader.load(DataSource.parse(k.substring(bar + 1)), seed, e.getValue()));
         }
         Broadcast<Map<String, Dataset>> rows = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(loaded);
-        return spec -> {
-            if (spec.dataKind().equals("sphere")) {
-                return generated.apply(spec);
-            }
+        return new FileFunction(generated, rows);
+    }
+
+    /** Runs file tasks on the broadcast rows, packs of one dataset through {@link SweepWorker#runPack}. */
+    private static final class FileFunction implements TaskFunction {
+        private static final long serialVersionUID = 1L;
+        private final TaskFunction generated;
+        private final Broadcast<Map<String, Dataset>> rows;
+
+        FileFunction(TaskFunction generated, Broadcast<Map<String, Dataset>> rows) {
+            this.generated = generated;
+            this.rows = rows;
+        }
+
+        private Dataset rows(TaskSpec spec) {
             Dataset data = rows.value().get(key(spec.dataset(), spec.dataSeed()));
             if (data == null) {
                 throw new IllegalStateException("no rows loaded for dataset " + spec.dataset() + " data_seed "
                         + spec.dataSeed());
             }
-            return SweepWorker.run(spec, data);
-        };
+            return data;
+        }
+
+        @Override
+        public TaskResult apply(TaskSpec spec) {
+            if (spec.dataKind().equals("sphere")) {
+                return generated.apply(spec);
+            }
+            return SweepWorker.run(spec, rows(spec));
+        }
+
+        @Override
+        public List<TaskResult> applyPack(List<TaskSpec> specs) {
+            TaskSpec first = specs.get(0);
+            for (TaskSpec s : specs) {
+                if (s.dataKind().equals("sphere") != first.dataKind().equals("sphere")
+                        || !key(s.dataset(), s.dataSeed()).equals(key(first.dataset(), first.dataSeed()))) {
+                    return TaskFunction.super.applyPack(specs);
+                }
+            }
+            return first.dataKind().equals("sphere") ? generated.applyPack(specs)
+                    : SweepWorker.runPack(specs, rows(first));
+        }
     }
 }

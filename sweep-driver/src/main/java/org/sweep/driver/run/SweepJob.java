@@ -80,6 +80,11 @@ public final class SweepJob implements AutoCloseable {
         return run(spark, plan, fn, master, tty, SweepRunner.CommitHook.NONE);
     }
 
+    /** The runner of this job's store, for callers that configure it further (e.g. packing). */
+    public SweepRunner runner(SparkSession spark, TaskFunction fn, String master, boolean tty) {
+        return new SweepRunner(spark, store, fn, master, err, tty);
+    }
+
     SweepRunner.Report run(SparkSession spark, SweepPlan plan, TaskFunction fn, String master, boolean tty,
                            SweepRunner.CommitHook hook) throws IOException {
         return new SweepRunner(spark, store, fn, master, err, tty).withHook(hook).run(plan);

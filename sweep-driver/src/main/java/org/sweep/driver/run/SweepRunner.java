@@ -36,9 +36,10 @@ import org.sweep.worker.Status;
  *
  * <h2>One wave</h2>
  * <ol>
- *   <li>The wave's tasks (longest estimated first) are broadcast and an RDD of their indices with
- *       one index per partition runs them, so Spark runs one task per core and starts the expensive
- *       ones first.</li>
+ *   <li>The wave's tasks (longest estimated first) are broadcast and cut into packs of tasks that
+ *       share their data ({@link Packs}; one task per pack with packing off); an RDD with one pack of
+ *       indices per partition runs them, so Spark runs one pack per core and starts the expensive ones
+ *       first. A pack returns one outcome per task.</li>
  *   <li>The outcomes are persisted (MEMORY_AND_DISK_SER, on the executors) and materialised by one
  *       small action that brings back only counts ({@link WaveStats}): the driver never holds
  *       trajectories or spectra.</li>
@@ -111,6 +112,11 @@ public final class SweepRunner {
     private final Set<String> stored = new HashSet<>();
     private final Set<String> knownWaves = new HashSet<>();
     private final Set<String> ownWaves = new HashSet<>();
+    private boolean packing = true;
+    private long packMemoryBytes = DEFAULT_PACK_MEMORY_BYTES;
+
+    /** Memory bound of a pack when the caller gives none. */
+    public static final long DEFAULT_PACK_MEMORY_BYTES = 256L << 20;
 
     public SweepRunner(SparkSession spark, ResultStore store, TaskFunction fn, String master, PrintStream err,
                        boolean tty) {
@@ -120,6 +126,17 @@ public final class SweepRunner {
         this.master = master;
         this.err = err;
         this.tty = tty;
+    }
+
+    /**
+     * Packing on (default) or off: on, a wave's tasks run in packs of one data identity ({@link Packs}), one
+     * Spark task per pack, each pack bounded by {@code memoryBytes}; off, one Spark task per task. The rows are
+     * the same either way.
+     */
+    public SweepRunner withPacking(boolean packing, long memoryBytes) {
+        this.packing = packing;
+        this.packMemoryBytes = memoryBytes;
+        return this;
     }
 
     SweepRunner withHook(CommitHook hook) {
@@ -240,12 +257,10 @@ public final class SweepRunner {
         String waveId = store.newWaveId();
         spark.sparkContext().setJobGroup(waveId, "sweep " + sweep + " wave " + waveId, false);
         Broadcast<List<PlannedTask>> tasks = jsc.broadcast(new ArrayList<>(wave));
-        List<Integer> indices = new ArrayList<>(wave.size());
-        for (int i = 0; i < wave.size(); i++) {
-            indices.add(i);
-        }
-        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(indices, wave.size())
-                .map(new ExecuteTask(fn, tasks, progress))
+        List<List<Integer>> packs = packing ? Packs.of(wave, packMemoryBytes, jsc.defaultParallelism())
+                : Packs.singletons(wave.size());
+        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(packs, packs.size())
+                .flatMap(new ExecuteTask(fn, tasks, progress))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             WaveStats st = outcomes.map(WaveStats::of).reduce(WaveStats::plus);

@@ -1,6 +1,8 @@
 package org.sweep.driver.run;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sweep.driver.data.DataLoader;
@@ -23,9 +25,39 @@ public interface TaskFunction extends Serializable {
      * executor, so the path must be visible there; loaded datasets are kept per JVM, see
      * {@link Loaded}).
      */
-    TaskFunction WORKER = TaskFunction::runWorker;
+    TaskFunction WORKER = new TaskFunction() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public TaskResult apply(TaskSpec spec) {
+            return runWorker(spec);
+        }
+
+        @Override
+        public List<TaskResult> applyPack(List<TaskSpec> specs) {
+            for (TaskSpec s : specs) {
+                if (!s.dataKind().equals("sphere")) {
+                    return TaskFunction.super.applyPack(specs);
+                }
+            }
+            return SweepWorker.runPack(specs);
+        }
+    };
 
     TaskResult apply(TaskSpec spec);
+
+    /**
+     * Runs a pack of tasks (one data identity, see {@link Packs}) and returns one result per spec, in
+     * order. Each result must equal {@link #apply} of its spec; the default runs them one after another,
+     * the production functions share the data-level work ({@link SweepWorker#runPack}).
+     */
+    default List<TaskResult> applyPack(List<TaskSpec> specs) {
+        List<TaskResult> out = new ArrayList<>(specs.size());
+        for (TaskSpec s : specs) {
+            out.add(apply(s));
+        }
+        return out;
+    }
 
     private static TaskResult runWorker(TaskSpec spec) {
         if (spec.dataKind().equals("sphere")) {

@@ -85,6 +85,9 @@ public final class Tables {
         // appended later (nullable, so older files still read): logistic-loss summary, how H_inf was computed
         opt("train_error_final", D), opt("margin_final", D), opt("proxy_g_final", D), opt("grad_ratio_final", D),
         opt("h_inf_method", S),
+        // appended later (nullable): content fingerprint of file data; null for generated data and for
+        // rows stored before fingerprints existed
+        opt("data_fingerprint", S),
     });
 
     /** One row per (task, checkpoint). */
@@ -161,7 +164,25 @@ public final class Tables {
                 o.executor(), o.attempt(),
                 codeVersion, o.javaVersion(), o.osArch(), c.blas(), c.lapack(),
                 new Timestamp(o.createdAtMillis()), o.configJson(),
-                m.trainErrorFinal(), m.marginFinal(), m.proxyGFinal(), m.gradRatioFinal(), m.hInfMethod());
+                m.trainErrorFinal(), m.marginFinal(), m.proxyGFinal(), m.gradRatioFinal(), m.hInfMethod(),
+                dataFingerprint(s.dataset()));
+    }
+
+    /**
+     * The {@code sha256} parameter of a dataset identifier ({@code kind?key=value&...&sha256=<hex>},
+     * written by {@code DataSource.id()}), or null when it has none (generated data, older identifiers).
+     */
+    static String dataFingerprint(String dataset) {
+        int q = dataset.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String part : dataset.substring(q + 1).split("&")) {
+            if (part.startsWith("sha256=")) {
+                return part.substring("sha256=".length());
+            }
+        }
+        return null;
     }
 
     /** The {@code trajectories} rows of a task, without the partition column. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,13 +26,15 @@ class MainTest {
     void usageErrors(@TempDir Path dir) throws Exception {
         assertUsage("no command given");
         assertUsage("unknown command 'frobnicate'", "frobnicate");
+        assertUsage("unknown command 'rnu' (did you mean 'run'?)", "rnu");
+        assertUsage("unknown command 'stauts' (did you mean 'status'?)", "stauts");
         assertUsage("run expects exactly one sweep file, got 0", "run");
         assertUsage("run expects exactly one sweep file, got 2", "run", "a.yaml", "b.yaml");
         assertUsage("--out needs a value", "run", "a.yaml", "--out");
         assertUsage("unknown option '--bogus' for run", "run", "a.yaml", "--bogus");
         assertUsage("--set expects key=value, got 'width'", "plan", "a.yaml", "--set", "width");
         assertUsage("--format must be table, csv or json, got 'xml'", "sql", "--format", "xml", "SELECT 1");
-        assertUsage("sql expects exactly one quoted statement, got 0", "sql");
+        assertUsage("sql expects exactly one quoted statement, got 2", "sql", "SELECT 1", "SELECT 2");
         assertUsage("--set applies to run and plan only", "sql", "--set", "a=1", "SELECT 1");
         assertUsage("--conf expects spark.key=value", "run", "a.yaml", "--conf", "x=1");
         assertUsage("sweep file " + dir.resolve("missing.yaml") + " does not exist", "run",
@@ -78,9 +81,43 @@ class MainTest {
     }
 
     @Test
-    void helpPrintsUsage() {
+    void helpPrintsUsageGeneratedFromTheOptions() {
         SqlViewsTest.Result r = sweep("help");
         assertEquals(Main.OK, r.code());
-        assertTrue(r.out().contains("run FILE [--out DIR]"));
+        for (String command : List.of("run", "plan", "sql", "status", "analyze", "bench", "completion", "help")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + command + " ")), command + " in " + r.out());
+        }
+        SqlViewsTest.Result runHelp = sweep("run", "--help");
+        assertEquals(Main.OK, runHelp.code());
+        for (String option : List.of("--out=DIR", "--master=URL", "--set=key=value", "--conf=spark.key=value",
+                "--executor-memory=SIZE", "--[no-]ui", "FILE")) {
+            assertTrue(runHelp.out().contains(option), option + " in " + runHelp.out());
+        }
+        assertEquals(runHelp.out(), sweep("help", "run").out(), "help run is run --help");
+        assertTrue(sweep("sql", "--help").out().contains("--format=table|csv|json"));
+    }
+
+    @Test
+    void completionScriptCoversTheCommandsAndTheirOptions() {
+        SqlViewsTest.Result r = sweep("completion");
+        assertEquals(Main.OK, r.code(), r.err());
+        assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r.out().lines().findFirst().orElse(""));
+        assertTrue(r.out().contains("complete -F _complete_sweep"), "registers the completion function");
+        assertTrue(r.out().contains("--executor-memory"), "options of run");
+        assertTrue(r.out().contains("--format"), "options of sql");
+    }
+
+    @Test
+    void hydraStyleListsAndYamlColonHints(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("s.yaml"), TINY);
+        SqlViewsTest.Result r = sweep("plan", file.toString(), "--set", "grid.width=8,16,32");
+        assertEquals(Main.OK, r.code(), r.err());
+        assertTrue(r.out().contains(": 3 tasks"), r.out());
+        assertTrue(r.out().contains("--set grid.width=[8,16,32]"), "the list as YAML in the echoed command: " + r.out());
+        Path noSpace = Files.writeString(dir.resolve("n.yaml"), TINY.replace("[16, 64]", "{from:8, to: 64, factor: 2}"));
+        SqlViewsTest.Result bad = sweep("plan", noSpace.toString());
+        assertEquals(Main.USAGE, bad.code());
+        assertTrue(bad.err().contains("unknown key 'from:8' in a range (write 'from: 8' with a space after ':'"),
+                bad.err());
     }
 }

@@ -1,6 +1,7 @@
 package org.sweep.driver.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.sweep.driver.plan.Sweeps.lines;
@@ -8,7 +9,11 @@ import static org.sweep.driver.plan.Sweeps.lines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +47,8 @@ class FileKindsTest {
         assertEquals("csv", s.dataKind());
         assertEquals(3, s.d(), "d = feature columns of the header");
         assertEquals(3L, s.dataSeed());
-        assertEquals(DataSource.csv(f.toString(), "y", List.of("dog", "cat")), DataSource.parse(s.dataset()));
+        assertEquals(DataSource.csv(f.toString(), "y", List.of("dog", "cat")).withSha256(sha256(f)),
+                DataSource.parse(s.dataset()));
         assertEquals(List.of("true", "permuted"), p.tasks().stream().map(t -> t.spec().labels()).distinct().toList());
     }
 
@@ -92,5 +98,55 @@ class FileKindsTest {
                 "network: {width: 64}"));
         assertEquals(784, p.tasks().get(0).spec().d());
         assertEquals("idx", p.tasks().get(0).spec().dataKind());
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static Set<String> ids(SweepPlan p) {
+        return p.tasks().stream().map(PlannedTask::taskId).collect(Collectors.toSet());
+    }
+
+    private static SweepPlan planFile(Path sweep, String dataLine) throws Exception {
+        Files.writeString(sweep, lines("name: f", "grid: {labels: [true, permuted]}", dataLine, "network: {width: 8}"));
+        return SweepPlanner.plan(sweep, List.of(), Sweeps.NO_LIMIT);
+    }
+
+    /**
+     * The task identity holds the content: the same path with other bytes gives other ids, the same
+     * bytes at another path the same fingerprint (in the dataset identifier). Relative paths are
+     * resolved against the sweep file's folder, and errors name the resolved path.
+     */
+    @Test
+    void theContentFingerprintIsPartOfTheTaskIdentity() throws Exception {
+        Path f = csv();
+        Path sub = Files.createDirectories(dir.resolve("studies"));
+        Path sweep = sub.resolve("s.yaml");
+        String data = "data: {kind: csv, path: ../pts.csv, label_column: y, classes: [dog, cat], n: 10}";
+        SweepPlan before = planFile(sweep, data);
+        DataSource src = DataSource.parse(before.tasks().get(0).spec().dataset());
+        assertEquals(f.toAbsolutePath().toString(), src.path(), "relative to the sweep file's folder");
+        assertEquals(sha256(f), src.sha256());
+        assertEquals(ids(before), ids(planFile(sweep, data)), "same bytes, same ids");
+
+        Files.writeString(f, Files.readString(f).replace("cat", "cAt").replace("dog", "cat").replace("cAt", "dog"));
+        SweepPlan after = planFile(sweep, data);
+        assertEquals(sha256(f), DataSource.parse(after.tasks().get(0).spec().dataset()).sha256());
+        assertNotEquals(src.sha256(), sha256(f));
+        assertTrue(java.util.Collections.disjoint(ids(before), ids(after)), "an edited file gives new ids");
+
+        Path copy = Files.copy(f, sub.resolve("copy.csv"));
+        SweepPlan moved = planFile(sweep, "data: {kind: csv, path: copy.csv, label_column: y, classes: [dog, cat], n: 10}");
+        DataSource movedSrc = DataSource.parse(moved.tasks().get(0).spec().dataset());
+        assertEquals(copy.toAbsolutePath().toString(), movedSrc.path());
+        assertEquals(sha256(f), movedSrc.sha256(), "same bytes at another path: same fingerprint");
+
+        Files.writeString(sweep, lines("name: f", "data: {kind: csv, n: 5, label_column: y,", "  path: nothere.csv}",
+                "network: {width: 8}"));
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> SweepPlanner.plan(sweep, List.of(), Sweeps.NO_LIMIT));
+        assertEquals(sweep + ":3: data.path: " + sub.resolve("nothere.csv").toAbsolutePath()
+                + ": CSV file does not exist", e.getMessage());
     }
 }

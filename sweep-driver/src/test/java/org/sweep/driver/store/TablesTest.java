@@ -72,7 +72,7 @@ class TablesTest {
         expected.addAll(fields(Summary.class));
         expected.addAll(List.of("status", "message", "seconds_train", "seconds_spectra", "seconds_total", "gflops",
                 "executor", "attempt", "code_version", "java_version", "os_arch", "blas", "lapack", "created_at",
-                "config_json"));
+                "config_json", "data_fingerprint"));
         // Same columns; the spec's own order is kept except that eta/eta_factor/eta_mode sit together.
         List<String> actual = List.of(Tables.RUNS_SCHEMA.fieldNames());
         assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(actual));

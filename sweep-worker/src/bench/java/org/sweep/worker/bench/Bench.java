@@ -25,7 +25,7 @@ import org.netlib.util.intW;
 import org.sweep.worker.GdKernelProbe;
 
 /**
- * The speed benchmark of issue 2 ({@code bin/sweep bench}).
+ * The speed benchmark of the worker's kernels ({@code bin/sweep bench}).
  *
  * <p>Per shape (n,d,m) it prints the gradient-descent kernel's engine, seconds per step, GFLOP/s by
  * the 4 n m d count, the single-core dgemm rate measured in the same run (a 1000 x 1000 x 1000
@@ -352,7 +352,7 @@ public final class Bench {
     /** lambda_min of an n = 2000 infinite-width Gram matrix: JNI dsyevr versus dsyevr from C. */
     private static void eigenBench(LAPACK lapack, Path srcDir, Path workDir, int reps) throws IOException {
         int n = EIGEN_N;
-        double[] h = hinf(n, 10, 7L);
+        double[] h = GdKernelProbe.reluHInf(n, 10, 7L);
         double[] a = new double[n * n];
         double[] w = new double[n];
         double[] z = new double[n]; // not referenced for jobz = N, but the Java wrapper checks its length
@@ -443,39 +443,5 @@ public final class Bench {
         } finally {
             Files.deleteIfExists(matrix);
         }
-    }
-
-    /** H_inf (science.md section 2) of n random unit vectors in R^d, column-major n x n. */
-    static double[] hinf(int n, int d, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double[] x = new double[n * d];
-        for (int i = 0; i < n; i++) {
-            double s = 0.0;
-            for (int k = 0; k < d; k++) {
-                double u1 = rnd.nextDouble();
-                double u2 = rnd.nextDouble();
-                double v = Math.sqrt(-2.0 * Math.log1p(-u1)) * Math.cos(2.0 * Math.PI * u2);
-                x[i * d + k] = v;
-                s += v * v;
-            }
-            s = Math.sqrt(s);
-            for (int k = 0; k < d; k++) {
-                x[i * d + k] /= s;
-            }
-        }
-        double[] h = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double c = 0.0;
-                for (int k = 0; k < d; k++) {
-                    c += x[i * d + k] * x[j * d + k];
-                }
-                c = Math.max(-1.0, Math.min(1.0, c));
-                double v = i == j ? 0.5 : c * (Math.PI - Math.acos(c)) / (2.0 * Math.PI);
-                h[i * n + j] = v;
-                h[j * n + i] = v;
-            }
-        }
-        return h;
     }
 }

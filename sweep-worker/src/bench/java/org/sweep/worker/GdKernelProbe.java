@@ -1,14 +1,14 @@
 package org.sweep.worker;
 
+import dev.ludovic.netlib.blas.BLAS;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Benchmark access to the package-private {@link GdKernel}: builds a random problem of a given
- * shape and times gradient-descent steps. Used by {@code org.sweep.worker.bench.Bench} only; not
- * part of the worker's task API.
+ * shape and times gradient-descent steps. Used by {@code org.sweep.worker.bench.Bench} only; part of
+ * the bench source set, not of the worker's jar.
  */
 public final class GdKernelProbe {
     private final GdKernel kernel;
@@ -28,48 +28,24 @@ public final class GdKernelProbe {
         this.eta = 0.5 / n;
     }
 
-    /** Random problem: unit rows x (Gaussian direction), a in {-1,+1}, y ~ N(0,1), W ~ N(0, I). */
+    /**
+     * Random problem drawn by the worker's own streams ({@link DataGen}): the {@code sphere} generator's
+     * unit rows x and Gaussian labels y for data seed {@code seed}, and the initialisation a in {-1,+1},
+     * W ~ N(0, I) for init seed {@code seed}.
+     */
     public static GdKernelProbe random(int n, int d, int m, long seed) {
-        double[][] p = randomProblem(n, d, m, seed);
-        return new GdKernelProbe(n, d, m, p[0], p[1], p[2], p[3]);
+        double[][] xy = DataGen.sphere(n, d, seed, "gaussian");
+        double[][] aw = DataGen.init(m, d, 1.0, seed);
+        return new GdKernelProbe(n, d, m, xy[0], aw[0], xy[1], aw[1]);
     }
 
-    /** The arrays {x, a, y, w} of {@link #random}'s problem (also the kernel tests' random problems). */
-    static double[][] randomProblem(int n, int d, int m, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double[] x = new double[n * d];
-        for (int i = 0; i < n; i++) {
-            double s = 0.0;
-            for (int k = 0; k < d; k++) {
-                double v = gaussian(rnd);
-                x[i * d + k] = v;
-                s += v * v;
-            }
-            s = Math.sqrt(s);
-            for (int k = 0; k < d; k++) {
-                x[i * d + k] /= s;
-            }
-        }
-        double[] a = new double[m];
-        for (int r = 0; r < m; r++) {
-            a[r] = rnd.nextBoolean() ? 1.0 : -1.0;
-        }
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = gaussian(rnd);
-        }
-        double[] w = new double[m * d];
-        for (int j = 0; j < w.length; j++) {
-            w[j] = gaussian(rnd);
-        }
-        return new double[][] {x, a, y, w};
-    }
-
-    /** N(0, 1) by Box-Muller from two uniforms of rnd. */
-    static double gaussian(SplittableRandom rnd) {
-        double u1 = rnd.nextDouble();
-        double u2 = rnd.nextDouble();
-        return Math.sqrt(-2.0 * Math.log1p(-u1)) * Math.cos(2.0 * Math.PI * u2);
+    /**
+     * H_inf of the ReLU network (science.md section 2) for n inputs of the {@code sphere} generator in
+     * R^d with data seed {@code seed}, n x n, through {@link Grams} as the worker computes it.
+     */
+    public static double[] reluHInf(int n, int d, long seed) {
+        double[] x = DataGen.sphere(n, d, seed, "gaussian")[0];
+        return Grams.hInf(Grams.inputGram(BLAS.getInstance(), x, n, d), n, Activation.RELU);
     }
 
     /**

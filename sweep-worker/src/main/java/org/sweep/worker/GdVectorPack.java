@@ -1,0 +1,664 @@
+package org.sweep.worker;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several full-batch gradient-descent networks on the same data, stepped together: the multi-network
+ * form of {@link GdVectorKernel}. The hidden units of all networks form one wide W (M = sum of widths);
+ * one call computes Z = X W^T over the shared packed X, the fused mask / prediction epilogue per network,
+ * and the gradient (diag(c_s) X)^T P with each network's own residual scaling c_s,i = e_s,i / sqrt(m_s).
+ *
+ * <p><b>Bit for bit the single-network kernel.</b> Every entry of Z is one fma chain over k = 0..d-1
+ * and every entry of the gradient one fma chain over i = 0..n-1, whatever the tile or the width around it
+ * (no blocking of an inner dimension changes with the width). Column strips never straddle two networks,
+ * so each network keeps its own strips (3-vector strips, 1-vector strips, scalar tail exactly as alone),
+ * its own lane accumulators of u (lane l sums its columns r = l mod L in increasing order) and its own
+ * scaled X. ||G||^2 is summed in row-major (r, k) order and the update w - eta g is elementwise, as in
+ * {@link GdKernel#step}. Hence a network's loss, gradient, u, Z and weights after every step equal, bit
+ * for bit, those of {@link GdKernel} on the vector path; PackTest checks it over random compositions.
+ *
+ * <p>Differences in bookkeeping only: W stays in the packed layout between steps (double-buffered, so the
+ * weights a step started from stay readable for checkpoints without a copy per step), and networks leave
+ * the pack ({@link #drop}) when they stop early or diverge. Not thread-safe.
+ */
+final class GdVectorPack {
+    static final VectorSpecies<Double> S = GdVectorKernel.S;
+    static final int L = GdVectorKernel.L;
+    static final int MR = GdVectorKernel.MR;
+    static final int KR = GdVectorKernel.KR;
+    static final int IB = GdVectorKernel.IB;
+    static final int ZB = GdVectorKernel.ZB;
+    static final int GB = GdVectorKernel.GB;
+
+    /** One network of the pack: its width, output weights, packed weights, gradient and views. */
+    static final class Net {
+        final int m;
+        final double[] a;
+        final double eta;
+        final double invSqrtM;
+        final int fullEnd;
+        final int vecEnd;
+        double[] wpEval;            // packed W of the last compute (columns < vecEnd)
+        double[] wpNext;
+        double[] wtailEval;         // row-major rows vecEnd .. m-1 of that W
+        double[] wtailNext;
+        final double[] gt;          // packed G^T
+        final double[] gtail;       // row-major gradient rows vecEnd .. m-1
+        final double[] uacc;
+        final double[] utail;
+        final double[] u;
+        final double[] e;
+        final double[] c;
+        final double[] xs;
+        final double[] pz;          // P during compute, Z after fillZ (stride m)
+        final double[] wRow;        // row-major W of the last compute, filled on demand
+        double loss;
+        double gradNormSq;
+        boolean active = true;
+        private boolean zStale;
+
+        Net(int n, int d, int dp, int m, double[] a, double[] w0, double eta) {
+            this.m = m;
+            this.a = a;
+            this.eta = eta;
+            this.invSqrtM = 1.0 / Math.sqrt(m);
+            this.fullEnd = (m / (3 * L)) * 3 * L;
+            this.vecEnd = fullEnd + ((m - fullEnd) / L) * L;
+            this.wpEval = new double[vecEnd * d];
+            this.wpNext = new double[vecEnd * d];
+            this.wtailEval = new double[(m - vecEnd) * d];
+            this.wtailNext = new double[(m - vecEnd) * d];
+            this.gt = new double[vecEnd * dp];
+            this.gtail = new double[(m - vecEnd) * d];
+            this.uacc = new double[n * L];
+            this.utail = new double[n];
+            this.u = new double[n];
+            this.e = new double[n];
+            this.c = new double[n];
+            this.xs = new double[dp * n];
+            this.pz = new double[n * m];
+            this.wRow = new double[m * d];
+            // Packs w0 as GdVectorKernel.packW does.
+            System.arraycopy(w0, vecEnd * d, wtailEval, 0, (m - vecEnd) * d);
+            for (int c0 = 0; c0 < vecEnd; ) {
+                int width = c0 < fullEnd ? 3 * L : L;
+                int base = c0 * d;
+                for (int j = 0; j < width; j++) {
+                    int wo = (c0 + j) * d;
+                    for (int k = 0; k < d; k++) {
+                        wpEval[base + k * width + j] = w0[wo + k];
+                    }
+                }
+                c0 += width;
+            }
+        }
+    }
+
+    private final int n;
+    private final int d;
+    private final double[] x;
+    private final double[] y;
+    private final int np;
+    private final int dp;
+    private final double[] xp;
+    private final double[] xq;
+    private final double[] zt;
+    private final List<Net> nets = new ArrayList<>();
+
+    /** @param x n x d row-major inputs (unit rows), shared by every network; y the n labels */
+    GdVectorPack(int n, int d, double[] x, double[] y) {
+        this.n = n;
+        this.d = d;
+        this.x = x;
+        this.y = y;
+        this.np = (n + MR - 1) / MR * MR;
+        this.dp = (d + KR - 1) / KR * KR;
+        this.xp = new double[np * d];
+        for (int i = 0; i < n; i++) {
+            int it = i / MR;
+            int j = i % MR;
+            for (int k = 0; k < d; k++) {
+                xp[(it * d + k) * MR + j] = x[i * d + k];
+            }
+        }
+        this.xq = new double[dp * n];
+        for (int kt = 0; kt < dp / KR; kt++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < KR; j++) {
+                    int k = kt * KR + j;
+                    xq[(kt * n + i) * KR + j] = k < d ? x[i * d + k] : 0.0;
+                }
+            }
+        }
+        this.zt = new double[MR * 3 * L];
+    }
+
+    /** Adds a network (output weights a, initial weights w0 m x d row-major, step size eta); returns it. */
+    Net add(int m, double[] a, double[] w0, double eta) {
+        Net s = new Net(n, d, dp, m, a, w0, eta);
+        nets.add(s);
+        return s;
+    }
+
+    /** Takes a network out of the pack: later steps skip it; its views keep the last values. */
+    void drop(Net s) {
+        s.active = false;
+    }
+
+    /** Bytes one network of width m holds in a pack (besides its trainer's buffers). */
+    static long netBytes(int n, int d, int m) {
+        long dp = (d + KR - 1) / KR * KR;
+        return 8L * (4L * m * d + m * dp + (long) n * L + 5L * n + dp * n + (long) n * m);
+    }
+
+    /**
+     * One evaluation of every active network at its current weights: loss, gradient, ||G||^2, u, e; with
+     * {@code move}, each then steps to w - eta G (the views still refer to the weights evaluated).
+     */
+    void step(boolean move) {
+        for (Net s : nets) {
+            if (s.active) {
+                java.util.Arrays.fill(s.uacc, 0.0);
+                s.zStale = true;
+            }
+        }
+        // Product 1 with the fused epilogue, per network and strip, over blocks of ZB rows.
+        for (int ib = 0; ib < np; ib += ZB) {
+            int itEnd = Math.min(np, ib + ZB) / MR;
+            for (Net s : nets) {
+                if (!s.active) {
+                    continue;
+                }
+                for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
+                    for (int it = ib / MR; it < itEnd; it++) {
+                        zTile3(s, it, c0, zt, 0, 3 * L);
+                        reluEpilogue3(s, it * MR, c0);
+                    }
+                }
+                for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
+                    for (int it = ib / MR; it < itEnd; it++) {
+                        zTile1(s, it, c0, zt, 0, L);
+                        reluEpilogue1(s, it * MR, c0);
+                    }
+                }
+            }
+        }
+        for (Net s : nets) {
+            if (s.active) {
+                residualsAndGradient(s);
+                finish(s, move);
+            }
+        }
+    }
+
+    /** Scalar tail, u, e, loss, scaled X and the gradient product of one network (as GdVectorKernel.compute). */
+    private void residualsAndGradient(Net s) {
+        final int m = s.m;
+        final int vecEnd = s.vecEnd;
+        final double[] z = s.pz;
+        final double[] a = s.a;
+        for (int i = 0; i < n; i++) {
+            double acc = 0.0;
+            for (int r = vecEnd; r < m; r++) {
+                double zr = 0.0;
+                for (int k = 0; k < d; k++) {
+                    zr += x[i * d + k] * s.wtailEval[(r - vecEnd) * d + k];
+                }
+                z[i * m + r] = zr;
+                acc += a[r] * Math.max(zr, 0.0);
+            }
+            s.utail[i] = acc;
+        }
+        double loss = 0.0;
+        for (int i = 0; i < n; i++) {
+            double acc = 0.0;
+            for (int l = 0; l < L; l++) {
+                acc += s.uacc[i * L + l];
+            }
+            acc += s.utail[i];
+            double ui = acc * s.invSqrtM;
+            double ei = ui - y[i];
+            s.u[i] = ui;
+            s.e[i] = ei;
+            loss += ei * ei;
+            s.c[i] = ei * s.invSqrtM;
+        }
+        s.loss = 0.5 * loss;
+        for (int kt = 0; kt < dp / KR; kt++) {
+            for (int i = 0; i < n; i++) {
+                int o = (kt * n + i) * KR;
+                double ci = s.c[i];
+                for (int j = 0; j < KR; j++) {
+                    s.xs[o + j] = ci * xq[o + j];
+                }
+            }
+        }
+        for (int ob = 0; ob < n; ob += GB) {
+            int obEnd = Math.min(n, ob + GB);
+            for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
+                for (int i0 = ob; i0 < obEnd; i0 += IB) {
+                    int i1 = Math.min(obEnd, i0 + IB);
+                    for (int kt = 0; kt < dp / KR; kt++) {
+                        gTile3(s, kt, c0, i0, i1);
+                    }
+                }
+            }
+            for (int c0 = s.fullEnd; c0 < vecEnd; c0 += L) {
+                for (int i0 = ob; i0 < obEnd; i0 += IB) {
+                    int i1 = Math.min(obEnd, i0 + IB);
+                    for (int kt = 0; kt < dp / KR; kt++) {
+                        gTile1(s, kt, c0, i0, i1);
+                    }
+                }
+            }
+        }
+        for (int r = vecEnd; r < m; r++) {
+            for (int k = 0; k < d; k++) {
+                double acc = 0.0;
+                for (int i = 0; i < n; i++) {
+                    acc += (z[i * m + r] >= 0.0 ? s.c[i] : 0.0) * x[i * d + k];
+                }
+                s.gtail[(r - vecEnd) * d + k] = a[r] * acc;
+            }
+        }
+    }
+
+    /**
+     * ||G||^2 summed in row-major (r, k) order, exactly as GdKernel sums its unpacked gradient, and with
+     * {@code move} the update w - eta g into the other weight buffer (elementwise, same rounding).
+     */
+    private void finish(Net s, boolean move) {
+        double acc = 0.0;
+        final double[] gt = s.gt;
+        for (int c0 = 0; c0 < s.vecEnd; ) {
+            int width = c0 < s.fullEnd ? 3 * L : L;
+            int base = c0 * dp;
+            for (int j = 0; j < width; j++) {
+                for (int k = 0; k < d; k++) {
+                    double v = gt[base + k * width + j];
+                    acc += v * v;
+                }
+            }
+            c0 += width;
+        }
+        final double[] gtail = s.gtail;
+        for (int j = 0; j < gtail.length; j++) {
+            double v = gtail[j];
+            acc += v * v;
+        }
+        s.gradNormSq = acc;
+        if (!move) {
+            return;
+        }
+        final double eta = s.eta;
+        final double[] w = s.wpEval;
+        final double[] wn = s.wpNext;
+        for (int c0 = 0; c0 < s.vecEnd; ) {
+            int width = c0 < s.fullEnd ? 3 * L : L;
+            int wb = c0 * d;
+            int gb = c0 * dp;
+            for (int t = 0; t < d * width; t++) {
+                wn[wb + t] = w[wb + t] - eta * gt[gb + t];
+            }
+            c0 += width;
+        }
+        for (int j = 0; j < gtail.length; j++) {
+            s.wtailNext[j] = s.wtailEval[j] - eta * gtail[j];
+        }
+    }
+
+    /**
+     * Makes the weights of the last step's update current: the buffers swap, so the weights that step
+     * evaluated stay readable through {@link #weights} until the next {@link #step}. Call after the
+     * checkpoints of a moving step were taken.
+     */
+    void advance() {
+        for (Net s : nets) {
+            if (s.active) {
+                double[] t = s.wpEval;
+                s.wpEval = s.wpNext;
+                s.wpNext = t;
+                t = s.wtailEval;
+                s.wtailEval = s.wtailNext;
+                s.wtailNext = t;
+            }
+        }
+    }
+
+    /** Row-major m x d weights the last step evaluated. */
+    double[] weights(Net s) {
+        int m = s.m;
+        System.arraycopy(s.wtailEval, 0, s.wRow, s.vecEnd * d, (m - s.vecEnd) * d);
+        for (int c0 = 0; c0 < s.vecEnd; ) {
+            int width = c0 < s.fullEnd ? 3 * L : L;
+            int base = c0 * d;
+            for (int j = 0; j < width; j++) {
+                int wo = (c0 + j) * d;
+                for (int k = 0; k < d; k++) {
+                    s.wRow[wo + k] = s.wpEval[base + k * width + j];
+                }
+            }
+            c0 += width;
+        }
+        return s.wRow;
+    }
+
+    /** Z (row-major n x m) of the weights the last step evaluated, by the same tiles (see GdVectorKernel.fillZ). */
+    double[] preactivations(Net s) {
+        if (s.zStale) {
+            for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
+                for (int it = 0; it < np / MR; it++) {
+                    zTile3(s, it, c0, s.pz, it * MR * s.m + c0, s.m);
+                }
+            }
+            for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
+                for (int it = 0; it < np / MR; it++) {
+                    zTile1(s, it, c0, s.pz, it * MR * s.m + c0, s.m);
+                }
+            }
+            s.zStale = false;
+        }
+        return s.pz;
+    }
+
+    /** A network's views as a {@link StepKernel} for the trainer's checkpoints; it cannot step on its own. */
+    StepKernel view(Net s) {
+        return new StepKernel() {
+            @Override
+            public double evaluate(double[] w, double[] grad) {
+                throw new UnsupportedOperationException("a packed network steps with its pack");
+            }
+
+            @Override
+            public double step(double[] w, double eta) {
+                throw new UnsupportedOperationException("a packed network steps with its pack");
+            }
+
+            @Override
+            public double gradNormSq() {
+                return s.gradNormSq;
+            }
+
+            @Override
+            public double[] u() {
+                return s.u;
+            }
+
+            @Override
+            public double[] residual() {
+                return s.e;
+            }
+
+            @Override
+            public double[] preactivations() {
+                return GdVectorPack.this.preactivations(s);
+            }
+        };
+    }
+
+    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+3L-1, row j stored at dst[off + j*stride]. */
+    private void zTile3(Net s, int it, int c0, double[] dst, int off, int stride) {
+        final double[] wp = s.wpEval;
+        final int width = 3 * L;
+        final int wo = c0 * d;
+        final int xo = it * d * MR;
+        final DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c0_0 = zero, c0_1 = zero, c0_2 = zero;
+        DoubleVector c1_0 = zero, c1_1 = zero, c1_2 = zero;
+        DoubleVector c2_0 = zero, c2_1 = zero, c2_2 = zero;
+        DoubleVector c3_0 = zero, c3_1 = zero, c3_2 = zero;
+        for (int k = 0; k < d; k++) {
+            int wk = wo + k * width;
+            DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
+            DoubleVector b1 = DoubleVector.fromArray(S, wp, wk + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, wp, wk + 2 * L);
+            int xk = xo + k * MR;
+            DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
+            c0_0 = xv.fma(b0, c0_0);
+            c0_1 = xv.fma(b1, c0_1);
+            c0_2 = xv.fma(b2, c0_2);
+            xv = DoubleVector.broadcast(S, xp[xk + 1]);
+            c1_0 = xv.fma(b0, c1_0);
+            c1_1 = xv.fma(b1, c1_1);
+            c1_2 = xv.fma(b2, c1_2);
+            xv = DoubleVector.broadcast(S, xp[xk + 2]);
+            c2_0 = xv.fma(b0, c2_0);
+            c2_1 = xv.fma(b1, c2_1);
+            c2_2 = xv.fma(b2, c2_2);
+            xv = DoubleVector.broadcast(S, xp[xk + 3]);
+            c3_0 = xv.fma(b0, c3_0);
+            c3_1 = xv.fma(b1, c3_1);
+            c3_2 = xv.fma(b2, c3_2);
+        }
+        // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
+        int i0 = it * MR;
+        int zo = off;
+        c0_0.intoArray(dst, zo);
+        c0_1.intoArray(dst, zo + L);
+        c0_2.intoArray(dst, zo + 2 * L);
+        if (i0 + 1 < n) {
+            zo += stride;
+            c1_0.intoArray(dst, zo);
+            c1_1.intoArray(dst, zo + L);
+            c1_2.intoArray(dst, zo + 2 * L);
+        }
+        if (i0 + 2 < n) {
+            zo += stride;
+            c2_0.intoArray(dst, zo);
+            c2_1.intoArray(dst, zo + L);
+            c2_2.intoArray(dst, zo + 2 * L);
+        }
+        if (i0 + 3 < n) {
+            zo += stride;
+            c3_0.intoArray(dst, zo);
+            c3_1.intoArray(dst, zo + L);
+            c3_2.intoArray(dst, zo + 2 * L);
+        }
+    }
+
+    /**
+     * Epilogue of a Z tile (rows i0 .. min(i0+MR, n)-1, columns c0 .. c0 + 3L - 1, just stored in
+     * the scratch tile zt): P_ir = a_r 1{Z_ir >= 0}, and sum_r P_ir Z_ir = sum_r a_r relu(Z_ir) into the
+     * lane accumulators of u.
+     */
+    private void reluEpilogue3(Net s, int i0, int c0) {
+        final double[] a = s.a;
+        final double[] p = s.pz;
+        final double[] uacc = s.uacc;
+        final int m = s.m;
+        final int iEnd = Math.min(i0 + MR, n);
+        final int width = 3 * L;
+        final DoubleVector zero = DoubleVector.zero(S);
+        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
+        final DoubleVector a1 = DoubleVector.fromArray(S, a, c0 + L);
+        final DoubleVector a2 = DoubleVector.fromArray(S, a, c0 + 2 * L);
+        for (int i = i0; i < iEnd; i++) {
+            int to = (i - i0) * width;
+            int po = i * m + c0;
+            DoubleVector z0 = DoubleVector.fromArray(S, zt, to);
+            DoubleVector z1 = DoubleVector.fromArray(S, zt, to + L);
+            DoubleVector z2 = DoubleVector.fromArray(S, zt, to + 2 * L);
+            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
+            DoubleVector p1 = zero.blend(a1, z1.compare(VectorOperators.GE, 0.0));
+            DoubleVector p2 = zero.blend(a2, z2.compare(VectorOperators.GE, 0.0));
+            p0.intoArray(p, po);
+            p1.intoArray(p, po + L);
+            p2.intoArray(p, po + 2 * L);
+            DoubleVector t = DoubleVector.fromArray(S, uacc, i * L);
+            t = p0.fma(z0, t);
+            t = p1.fma(z1, t);
+            t = p2.fma(z2, t);
+            t.intoArray(uacc, i * L);
+        }
+    }
+
+    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+L-1, row j stored at dst[off + j*stride]. */
+    private void zTile1(Net s, int it, int c0, double[] dst, int off, int stride) {
+        final double[] wp = s.wpEval;
+        final int width = L;
+        final int wo = c0 * d;
+        final int xo = it * d * MR;
+        final DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c0_0 = zero;
+        DoubleVector c1_0 = zero;
+        DoubleVector c2_0 = zero;
+        DoubleVector c3_0 = zero;
+        for (int k = 0; k < d; k++) {
+            int wk = wo + k * width;
+            DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
+            int xk = xo + k * MR;
+            DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
+            c0_0 = xv.fma(b0, c0_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 1]);
+            c1_0 = xv.fma(b0, c1_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 2]);
+            c2_0 = xv.fma(b0, c2_0);
+            xv = DoubleVector.broadcast(S, xp[xk + 3]);
+            c3_0 = xv.fma(b0, c3_0);
+        }
+        // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
+        int i0 = it * MR;
+        int zo = off;
+        c0_0.intoArray(dst, zo);
+        if (i0 + 1 < n) {
+            zo += stride;
+            c1_0.intoArray(dst, zo);
+        }
+        if (i0 + 2 < n) {
+            zo += stride;
+            c2_0.intoArray(dst, zo);
+        }
+        if (i0 + 3 < n) {
+            zo += stride;
+            c3_0.intoArray(dst, zo);
+        }
+    }
+
+    /** As {@link #reluEpilogue3} for a one-vector strip. */
+    private void reluEpilogue1(Net s, int i0, int c0) {
+        final double[] a = s.a;
+        final double[] p = s.pz;
+        final double[] uacc = s.uacc;
+        final int m = s.m;
+        final int iEnd = Math.min(i0 + MR, n);
+        final DoubleVector zero = DoubleVector.zero(S);
+        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
+        for (int i = i0; i < iEnd; i++) {
+            DoubleVector z0 = DoubleVector.fromArray(S, zt, (i - i0) * L);
+            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
+            p0.intoArray(p, i * m + c0);
+            p0.fma(z0, DoubleVector.fromArray(S, uacc, i * L)).intoArray(uacc, i * L);
+        }
+    }
+
+    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+3L-1; sums over all i. */
+    private void gTile3(Net s, int kt, int c0, int i0, int i1) {
+        final double[] gt = s.gt;
+        final int m = s.m;
+        final int width = 3 * L;
+        final int xo = kt * n * KR;
+        final DoubleVector zero = DoubleVector.zero(S);
+        final double[] p = s.pz;
+        final double[] xs = s.xs;
+        int go = c0 * dp + kt * KR * width;
+        final boolean first = i0 == 0;
+        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width), g0_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + L), g0_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + 2 * L);
+        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width), g1_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + L), g1_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + 2 * L);
+        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width), g2_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + L), g2_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + 2 * L);
+        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width), g3_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + L), g3_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + 2 * L);
+        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width), g4_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + L), g4_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + 2 * L);
+        for (int i = i0; i < i1; i++) {
+            int zo = i * m + c0;
+            DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
+            DoubleVector m1 = DoubleVector.fromArray(S, p, zo + L);
+            DoubleVector m2 = DoubleVector.fromArray(S, p, zo + 2 * L);
+            int xi = xo + i * KR;
+            DoubleVector xv = DoubleVector.broadcast(S, xs[xi]);
+            g0_0 = xv.fma(m0, g0_0);
+            g0_1 = xv.fma(m1, g0_1);
+            g0_2 = xv.fma(m2, g0_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 1]);
+            g1_0 = xv.fma(m0, g1_0);
+            g1_1 = xv.fma(m1, g1_1);
+            g1_2 = xv.fma(m2, g1_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 2]);
+            g2_0 = xv.fma(m0, g2_0);
+            g2_1 = xv.fma(m1, g2_1);
+            g2_2 = xv.fma(m2, g2_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 3]);
+            g3_0 = xv.fma(m0, g3_0);
+            g3_1 = xv.fma(m1, g3_1);
+            g3_2 = xv.fma(m2, g3_2);
+            xv = DoubleVector.broadcast(S, xs[xi + 4]);
+            g4_0 = xv.fma(m0, g4_0);
+            g4_1 = xv.fma(m1, g4_1);
+            g4_2 = xv.fma(m2, g4_2);
+        }
+        g0_0.intoArray(gt, go);
+        g0_1.intoArray(gt, go + L);
+        g0_2.intoArray(gt, go + 2 * L);
+        go += width;
+        g1_0.intoArray(gt, go);
+        g1_1.intoArray(gt, go + L);
+        g1_2.intoArray(gt, go + 2 * L);
+        go += width;
+        g2_0.intoArray(gt, go);
+        g2_1.intoArray(gt, go + L);
+        g2_2.intoArray(gt, go + 2 * L);
+        go += width;
+        g3_0.intoArray(gt, go);
+        g3_1.intoArray(gt, go + L);
+        g3_2.intoArray(gt, go + 2 * L);
+        go += width;
+        g4_0.intoArray(gt, go);
+        g4_1.intoArray(gt, go + L);
+        g4_2.intoArray(gt, go + 2 * L);
+    }
+
+    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+L-1; sums over all i. */
+    private void gTile1(Net s, int kt, int c0, int i0, int i1) {
+        final double[] gt = s.gt;
+        final int m = s.m;
+        final int width = L;
+        final int xo = kt * n * KR;
+        final DoubleVector zero = DoubleVector.zero(S);
+        final double[] p = s.pz;
+        final double[] xs = s.xs;
+        int go = c0 * dp + kt * KR * width;
+        final boolean first = i0 == 0;
+        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width);
+        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width);
+        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width);
+        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width);
+        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width);
+        for (int i = i0; i < i1; i++) {
+            int zo = i * m + c0;
+            DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
+            int xi = xo + i * KR;
+            DoubleVector xv = DoubleVector.broadcast(S, xs[xi]);
+            g0_0 = xv.fma(m0, g0_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 1]);
+            g1_0 = xv.fma(m0, g1_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 2]);
+            g2_0 = xv.fma(m0, g2_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 3]);
+            g3_0 = xv.fma(m0, g3_0);
+            xv = DoubleVector.broadcast(S, xs[xi + 4]);
+            g4_0 = xv.fma(m0, g4_0);
+        }
+        g0_0.intoArray(gt, go);
+        go += width;
+        g1_0.intoArray(gt, go);
+        go += width;
+        g2_0.intoArray(gt, go);
+        go += width;
+        g3_0.intoArray(gt, go);
+        go += width;
+        g4_0.intoArray(gt, go);
+    }
+}

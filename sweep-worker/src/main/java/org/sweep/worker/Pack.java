@@ -1,0 +1,193 @@
+package org.sweep.worker;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.lapack.LAPACK;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the tasks of a pack: tasks are grouped by data identity ({@link #dataKey}); each group's data,
+ * X X^T, H_inf, its eigenpairs and label projections ({@link DataStats}) are built once and shared. Within
+ * a group, the networks that the fused kernel would train on the vector engine (relu, square loss, full
+ * batch, first layer, {@link GdKernel.Path#JAVA_VECTOR}) and that have the same step budget are stepped
+ * together by one {@link GdVectorPack}; every other task runs its own step loop on the shared statistics,
+ * one after another. The native BLAS engine never fuses: dgemm's blocking and its small-matrix kernels may
+ * depend on the width, so a network's rounding could depend on its neighbours (see PackTest).
+ *
+ * <p>Every result equals, bit for bit, that of the same spec run alone ({@link SweepWorker#run}): the
+ * shared statistics are the values a single run computes, the fused kernel reproduces the single kernel's
+ * arithmetic per network, and anything that fails on the shared path is rerun alone. Timing differs:
+ * the first task of a group carries the time of its statistics, and a fused network's seconds are its share
+ * (by width) of each fused step.
+ */
+final class Pack {
+    private final BLAS blas;
+    private final LAPACK lapack;
+
+    Pack(BLAS blas, LAPACK lapack) {
+        this.blas = blas;
+        this.lapack = lapack;
+    }
+
+    /**
+     * The data identity of a task: everything its data statistics depend on (data kind, dataset, n, d, data
+     * seed, labels, activation, kappa, trained layers) and the loss (which checks the labels).
+     */
+    static String dataKey(TaskSpec s) {
+        return s.dataKind() + "|" + s.dataset() + "|" + s.n() + "|" + s.d() + "|" + s.dataSeed() + "|" + s.labels()
+                + "|" + s.activation() + "|" + Double.doubleToLongBits(s.kappa()) + "|" + s.trainLayers() + "|"
+                + s.loss();
+    }
+
+    /** True when a task's network can join a fused pack kernel. */
+    static boolean fusable(TaskSpec s) {
+        return Trainer.fusedCase(s) && GdKernel.VECTOR_AVAILABLE
+                && GdKernel.choosePath(s.n(), s.d(), s.width()) == GdKernel.Path.JAVA_VECTOR;
+    }
+
+    /** One result per spec, in order. {@code data}: the supplied rows of file tasks, null for generated data. */
+    List<TaskResult> run(List<TaskSpec> specs, Dataset data) {
+        TaskResult[] out = new TaskResult[specs.size()];
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            TaskSpec s = specs.get(i);
+            boolean dataMatches = data == null ? s.dataKind().equals("sphere") : !s.dataKind().equals("sphere");
+            boolean supported;
+            try {
+                Trainer.checkSupported(s);
+                supported = true;
+            } catch (RuntimeException e) {
+                supported = false;
+            }
+            if (!dataMatches || !supported) {
+                out[i] = single(s, data);
+            } else {
+                groups.computeIfAbsent(dataKey(s), k -> new ArrayList<>()).add(i);
+            }
+        }
+        for (List<Integer> g : groups.values()) {
+            runGroup(specs, g, data, out);
+        }
+        return List.of(out);
+    }
+
+    private TaskResult single(TaskSpec s, Dataset data) {
+        Trainer t = new Trainer(s, blas, lapack);
+        return data == null ? t.runGenerated() : t.runSupplied(data);
+    }
+
+    private void runGroup(List<TaskSpec> specs, List<Integer> idx, Dataset data, TaskResult[] out) {
+        TaskSpec first = specs.get(idx.get(0));
+        if (idx.size() == 1) {
+            out[idx.get(0)] = single(first, data);
+            return;
+        }
+        int n = first.n();
+        int d = first.d();
+        DataStats stats;
+        try {
+            double[][] xy = data == null ? DataGen.sphere(first) : DataGen.supplied(first, data);
+            stats = new Trainer(first, blas, lapack).dataStats(xy[0], xy[1], n, d, false);
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            for (int i : idx) {
+                out[i] = single(specs.get(i), data);
+            }
+            return;
+        }
+        boolean timed = true;
+        Map<Integer, List<Integer>> fused = new LinkedHashMap<>();
+        for (int i : idx) {
+            TaskSpec s = specs.get(i);
+            if (fusable(s)) {
+                fused.computeIfAbsent(s.steps(), k -> new ArrayList<>()).add(i);
+            } else {
+                out[i] = new Trainer(s, blas, lapack).runShared(stats, problem(s, stats), timed);
+                timed = false;
+            }
+        }
+        for (List<Integer> f : fused.values()) {
+            runFused(specs, f, stats, timed, data, out);
+            timed = false;
+        }
+    }
+
+    private static Problem problem(TaskSpec s, DataStats stats) {
+        double[][] aw = DataGen.init(s.width(), s.d(), s.kappa(), s.seed());
+        return new Problem(s.n(), s.d(), s.width(), stats.x, stats.y, aw[0], aw[1]);
+    }
+
+    /** Networks with the same step budget, stepped together by one {@link GdVectorPack}. */
+    private void runFused(List<TaskSpec> specs, List<Integer> idx, DataStats stats, boolean timed, Dataset data,
+                          TaskResult[] out) {
+        List<Integer> members = new ArrayList<>();
+        List<Trainer> trainers = new ArrayList<>();
+        List<GdVectorPack.Net> nets = new ArrayList<>();
+        long[] nanos;
+        try {
+            GdVectorPack pack = new GdVectorPack(stats.n, stats.d, stats.x, stats.y);
+            for (int i : idx) {
+                TaskSpec s = specs.get(i);
+                Trainer t = new Trainer(s, blas, lapack);
+                Problem p = problem(s, stats);
+                if (t.startPacked(stats, p, timed)) {
+                    timed = false;
+                    members.add(i);
+                    trainers.add(t);
+                    nets.add(pack.add(s.width(), p.a(), p.w0(), t.eta()));
+                } else {
+                    out[i] = single(s, data);
+                }
+            }
+            nanos = loop(pack, trainers, nets, specs.get(idx.get(0)).steps());
+        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            // Nothing of a failed pack is kept: every member reruns alone.
+            for (int i : members) {
+                out[i] = single(specs.get(i), data);
+            }
+            return;
+        }
+        for (int j = 0; j < members.size(); j++) {
+            out[members.get(j)] = trainers.get(j).finishPacked(nanos[j]);
+        }
+    }
+
+    /** The fused step loop; returns each network's share of the wall time (by width, per step). */
+    private static long[] loop(GdVectorPack pack, List<Trainer> trainers, List<GdVectorPack.Net> nets, int steps) {
+        int count = nets.size();
+        long[] nanos = new long[count];
+        int[] stepping = new int[count];
+        int active = count;
+        for (int k = 0; active > 0; k++) {
+            long t0 = System.nanoTime();
+            boolean budgetEnd = k == steps;
+            pack.step(!budgetEnd);
+            int c = 0;
+            long widths = 0;
+            for (int j = 0; j < count; j++) {
+                GdVectorPack.Net s = nets.get(j);
+                if (!s.active) {
+                    continue;
+                }
+                stepping[c++] = j;
+                widths += s.m;
+                Trainer t = trainers.get(j);
+                t.countPackedStep();
+                if (t.observe(k, s.loss, s.gradNormSq, pack.view(s), () -> pack.weights(s), budgetEnd)) {
+                    pack.drop(s);
+                    active--;
+                }
+            }
+            if (!budgetEnd) {
+                pack.advance();
+            }
+            long dt = System.nanoTime() - t0;
+            for (int q = 0; q < c; q++) {
+                nanos[stepping[q]] += dt * nets.get(stepping[q]).m / widths;
+            }
+        }
+        return nanos;
+    }
+}

@@ -1,0 +1,171 @@
+package org.sweep.worker;
+
+import dev.ludovic.netlib.blas.BLAS;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A packed run equals the same task run alone, bit for bit, over random pack compositions: widths with and
+ * without a scalar tail, seeds, step sizes, early stopping, divergence, other step budgets, other data, and
+ * tasks that cannot fuse (SGD, smooth activations, both layers, the native BLAS engine at large d).
+ */
+class PackTest {
+    private static TaskSpec random(Random rnd, int n, int d, long dataSeed) {
+        int[] widths = {1, 5, 8, 13, 16, 24, 37, 64, 100, 129};
+        int m = widths[rnd.nextInt(widths.length)];
+        double eta = rnd.nextInt(8) == 0 ? 4.0 : 0.2 + rnd.nextDouble();   // some diverge
+        int steps = rnd.nextBoolean() ? 120 : 80;
+        double target = rnd.nextBoolean() ? 1e-2 : 0.0;                     // some stop early
+        return TaskSpec.sphere(m, n, d, dataSeed, rnd.nextInt(1000)).withSteps(steps).withCheckpoints(8, 3)
+                .withEta(eta, EtaMode.STABILITY).withTargetLossRatio(target);
+    }
+
+    private static void assertPackMatchesSingles(List<TaskSpec> specs) {
+        List<TaskResult> packed = SweepWorker.runPack(specs);
+        assertEquals(specs.size(), packed.size());
+        for (int i = 0; i < specs.size(); i++) {
+            assertEquals(specs.get(i), packed.get(i).spec());
+            SweepWorkerTest.assertIdentical(SweepWorker.run(specs.get(i)), packed.get(i));
+        }
+    }
+
+    @Test
+    void randomCompositionsOfFusedNetworksEqualSingleRuns() {
+        Random rnd = new Random(11);
+        for (int trial = 0; trial < 6; trial++) {
+            int n = 6 + rnd.nextInt(40);
+            int d = 1 + rnd.nextInt(20);
+            List<TaskSpec> specs = new ArrayList<>();
+            int size = 2 + rnd.nextInt(9);
+            for (int i = 0; i < size; i++) {
+                specs.add(random(rnd, n, d, rnd.nextInt(3) == 0 ? 2 : 1));
+            }
+            assertPackMatchesSingles(specs);
+        }
+    }
+
+    @Test
+    void packsShowFusionActuallyHappened() {
+        // Three networks of one data set and budget, one diverging at once: all three enter one fused kernel
+        // (the implementation name is the vector engine's), and each equals its single run.
+        TaskSpec base = TaskSpec.sphere(24, 20, 5, 1, 2).withSteps(150).withCheckpoints(10, 4);
+        List<TaskSpec> specs = List.of(base, base.withEta(0.3, EtaMode.STABILITY).withTargetLossRatio(0.05),
+                base.withEta(6.0, EtaMode.STABILITY));
+        assertTrue(Pack.fusable(base) || !GdKernel.VECTOR_AVAILABLE);
+        assertPackMatchesSingles(specs);
+        assertEquals(Status.DIVERGED, SweepWorker.run(specs.get(2)).status());
+    }
+
+    @Test
+    void mixedPacksWithTasksThatRunOneAfterAnotherEqualSingleRuns() {
+        TaskSpec base = TaskSpec.sphere(32, 16, 6, 3, 4).withSteps(60).withCheckpoints(6, 3);
+        List<TaskSpec> specs = new ArrayList<>(List.of(
+                base,
+                base.withSteps(40),
+                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        "square", "relu", 4, "first"),                            // SGD: same data, own loop
+                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        "square", "relu", 0, "both"),                              // other H_inf: other data group
+                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        "square", "tanh", 0, "first"),
+                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        "logistic", "relu", 0, "first"),                           // fails: gaussian labels
+                TaskSpec.sphere(12, 10, 600, 3, 4).withSteps(20).withCheckpoints(4, 2),  // native BLAS engine
+                TaskSpec.sphere(12, 10, 600, 3, 5).withSteps(20).withCheckpoints(4, 2),
+                base.withKappa(0.5)));
+        Collections.shuffle(specs, new Random(5));
+        assertPackMatchesSingles(specs);
+    }
+
+    /**
+     * Why the BLAS engine does not fuse. Its gradient is one dgemm G = Xs^T P with the residual scaling folded
+     * into X (Xs_i = c_i x_i, rounded once). Networks of one product must share the left matrix, so a fused
+     * product would fold each network's scaling into P instead (P'_ir = c_s,i P_ir) and dgemm would form
+     * x_ik * (c_i P_ir) inside its fma instead of (c_i x_ik) * P_ir: another rounding, other bits. The test
+     * shows the bits differ (while the values agree to rounding). The forward product X W^T alone could be
+     * fused; whether dgemm keeps a column's bits when W gains rows is library behaviour (blocking, small-matrix
+     * kernels) with no guarantee, and this test prints what this machine's BLAS does.
+     */
+    @Test
+    void theBlasEngineCannotFuseTheGradientProductBitForBit() {
+        BLAS blas = BLAS.getInstance();
+        Random rnd = new Random(3);
+        int n = 50;
+        int d = 600;
+        int m = 64;
+        double[] x = new double[n * d];
+        double[] c = new double[n];
+        double[] p = new double[n * m];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            c[i] = rnd.nextGaussian() / 8;
+            for (int r = 0; r < m; r++) {
+                p[i * m + r] = rnd.nextBoolean() ? (rnd.nextBoolean() ? 1.0 : -1.0) : 0.0;
+            }
+        }
+        double[] xs = new double[n * d];
+        double[] ps = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                xs[i * d + k] = c[i] * x[i * d + k];
+            }
+            for (int r = 0; r < m; r++) {
+                ps[i * m + r] = c[i] * p[i * m + r];
+            }
+        }
+        double[] g1 = new double[d * m];
+        double[] g2 = new double[d * m];
+        blas.dgemm("N", "T", d, m, n, 1.0, xs, d, p, m, 0.0, g1, d);   // the single network's product
+        blas.dgemm("N", "T", d, m, n, 1.0, x, d, ps, m, 0.0, g2, d);   // scaling moved into P
+        int differing = 0;
+        for (int j = 0; j < g1.length; j++) {
+            assertEquals(g1[j], g2[j], 1e-12 * (1 + Math.abs(g1[j])));
+            if (Double.doubleToLongBits(g1[j]) != Double.doubleToLongBits(g2[j])) {
+                differing++;
+            }
+        }
+        assertTrue(differing > 0, "moving the residual scaling into P changed no bits");
+
+        int changed = 0;
+        int tried = 0;
+        for (int dd : new int[] {8, 100, 600, 1000}) {
+            for (int m1 : new int[] {3, 16, 100}) {
+                int m2 = 1 + rnd.nextInt(300);
+                double[] xx = new double[n * dd];
+                double[] w = new double[(m1 + m2) * dd];
+                for (int i = 0; i < xx.length; i++) {
+                    xx[i] = rnd.nextGaussian();
+                }
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = rnd.nextGaussian();
+                }
+                double[] z1 = new double[m1 * n];
+                double[] z2 = new double[(m1 + m2) * n];
+                blas.dgemm("T", "N", m1, n, dd, 1.0, w, dd, xx, dd, 0.0, z1, m1);
+                blas.dgemm("T", "N", m1 + m2, n, dd, 1.0, w, dd, xx, dd, 0.0, z2, m1 + m2);
+                tried++;
+                search:
+                for (int i = 0; i < n; i++) {
+                    for (int r = 0; r < m1; r++) {
+                        if (Double.doubleToLongBits(z1[i * m1 + r]) != Double.doubleToLongBits(z2[i * (m1 + m2) + r])) {
+                            changed++;
+                            break search;
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println("PackTest: " + blas.getClass().getSimpleName() + ": moving the residual scaling into P"
+                + " changed " + differing + " of " + g1.length + " gradient entries; widening W changed the"
+                + " preactivation bits of the original units in " + changed + " of " + tried + " shapes");
+    }
+}
