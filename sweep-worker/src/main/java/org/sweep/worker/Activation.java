@@ -1,7 +1,5 @@
 package org.sweep.worker;
 
-import java.util.Locale;
-
 /**
  * Hidden-unit activations sigma. Everything the Gram matrices need is here, so the infinite- and
  * finite-width kernels are written once for all activations:
@@ -19,7 +17,7 @@ import java.util.Locale;
  * {@link #LEAKY_SLOPE} = 0.2 and softplus sharpness {@link #SOFTPLUS_BETA} = 1. Transcendental functions use
  * {@link StrictMath} so results are identical in every JVM.
  */
-enum Activation {
+public enum Activation implements Keyed {
     /** sigma(z) = max(z, 0); sigma'(z) = 1{z >= 0} (the convention of Du et al. at z = 0). */
     RELU {
         @Override
@@ -66,59 +64,6 @@ enum Activation {
         @Override
         double kernelInf2(double cos) {
             return arcCos1(cos);
-        }
-    },
-
-    /**
-     * sigma(z) = z for z >= 0, {@link #LEAKY_SLOPE} z otherwise; sigma'(z) = 1 for z >= 0, else the slope.
-     */
-    LEAKY_RELU {
-        @Override
-        double value(double z) {
-            return z >= 0 ? z : LEAKY_SLOPE * z;
-        }
-
-        @Override
-        double derivative(double z) {
-            return z >= 0 ? 1.0 : LEAKY_SLOPE;
-        }
-
-        @Override
-        void eval(double[] z, int from, int to, double[] value, double[] deriv) {
-            for (int k = from; k < to; k++) {
-                double v = z[k];
-                boolean on = v >= 0;
-                value[k] = on ? v : LEAKY_SLOPE * v;
-                deriv[k] = on ? 1.0 : LEAKY_SLOPE;
-            }
-        }
-
-        @Override
-        boolean closedForm() {
-            return true;
-        }
-
-        /**
-         * With p = (pi - arccos c) / (2 pi) = P(both preactivations >= 0) = P(both < 0) and 1 - 2p the
-         * probability of mixed signs: E[sigma'(u) sigma'(v)] = p (1 + s^2) + (1 - 2p) s, s the slope. Times
-         * x_i.x_j. Independent of kappa (sigma' is scale invariant).
-         */
-        @Override
-        double kernelInf(double dot, double cos) {
-            double c = Math.max(-1.0, Math.min(1.0, cos));
-            double p = (Math.PI - StrictMath.acos(c)) / (2.0 * Math.PI);
-            double s = LEAKY_SLOPE;
-            return dot * (p * (1 + s * s) + (1 - 2 * p) * s);
-        }
-
-        /**
-         * sigma(z) = relu(z) - s relu(-z), so E[sigma(u) sigma(v)] = (1 + s^2) k1(c) - 2 s k1(-c) with k1 the
-         * degree-1 arc-cosine kernel of {@link #RELU}.
-         */
-        @Override
-        double kernelInf2(double cos) {
-            double s = LEAKY_SLOPE;
-            return (1 + s * s) * arcCos1(cos) - 2 * s * arcCos1(-cos);
         }
     },
 
@@ -203,6 +148,59 @@ enum Activation {
                 deriv[k] = 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * GELU_K * (1.0 + 3.0 * GELU_C * v * v);
             }
         }
+    },
+
+    /**
+     * sigma(z) = z for z >= 0, {@link #LEAKY_SLOPE} z otherwise; sigma'(z) = 1 for z >= 0, else the slope.
+     */
+    LEAKY_RELU {
+        @Override
+        double value(double z) {
+            return z >= 0 ? z : LEAKY_SLOPE * z;
+        }
+
+        @Override
+        double derivative(double z) {
+            return z >= 0 ? 1.0 : LEAKY_SLOPE;
+        }
+
+        @Override
+        void eval(double[] z, int from, int to, double[] value, double[] deriv) {
+            for (int k = from; k < to; k++) {
+                double v = z[k];
+                boolean on = v >= 0;
+                value[k] = on ? v : LEAKY_SLOPE * v;
+                deriv[k] = on ? 1.0 : LEAKY_SLOPE;
+            }
+        }
+
+        @Override
+        boolean closedForm() {
+            return true;
+        }
+
+        /**
+         * With p = (pi - arccos c) / (2 pi) = P(both preactivations >= 0) = P(both < 0) and 1 - 2p the
+         * probability of mixed signs: E[sigma'(u) sigma'(v)] = p (1 + s^2) + (1 - 2p) s, s the slope. Times
+         * x_i.x_j. Independent of kappa (sigma' is scale invariant).
+         */
+        @Override
+        double kernelInf(double dot, double cos) {
+            double c = Math.max(-1.0, Math.min(1.0, cos));
+            double p = (Math.PI - StrictMath.acos(c)) / (2.0 * Math.PI);
+            double s = LEAKY_SLOPE;
+            return dot * (p * (1 + s * s) + (1 - 2 * p) * s);
+        }
+
+        /**
+         * sigma(z) = relu(z) - s relu(-z), so E[sigma(u) sigma(v)] = (1 + s^2) k1(c) - 2 s k1(-c) with k1 the
+         * degree-1 arc-cosine kernel of {@link #RELU}.
+         */
+        @Override
+        double kernelInf2(double cos) {
+            double s = LEAKY_SLOPE;
+            return (1 + s * s) * arcCos1(cos) - 2 * s * arcCos1(-cos);
+        }
     };
 
     /** Negative-side slope of {@link #LEAKY_RELU} (the default of TensorFlow's tf.nn.leaky_relu). */
@@ -260,20 +258,14 @@ enum Activation {
         return (Math.sqrt(Math.max(0.0, 1.0 - c * c)) + (Math.PI - t) * c) / (2.0 * Math.PI);
     }
 
-    /** The spec's name, e.g. {@code relu}, {@code leaky_relu}. */
-    String key() {
-        return name().toLowerCase(Locale.ROOT);
+    /** The spelling in sweep files, specs and tables, e.g. {@code relu}, {@code leaky_relu}. */
+    @Override
+    public String key() {
+        return Keys.of(this);
     }
 
-    /** Parses a spec's activation; unknown names raise an error naming the value and the accepted ones. */
-    static Activation parse(String s) {
-        StringBuilder known = new StringBuilder();
-        for (Activation a : values()) {
-            if (a.key().equals(s)) {
-                return a;
-            }
-            known.append(known.length() > 0 ? ", " : "").append(a.key());
-        }
-        throw new IllegalArgumentException("activation = " + s + ": must be one of " + known);
+    /** Parses an activation's key; unknown names raise an error naming the value and the accepted ones. */
+    public static Activation parse(String s) {
+        return Keys.parse(values(), "activation", s);
     }
 }

@@ -1,7 +1,5 @@
 package org.sweep.worker;
 
-import java.util.Locale;
-
 /**
  * How the task's {@code eta} number is turned into a step size.
  *
@@ -12,21 +10,17 @@ import java.util.Locale;
  *   <li>{@link #THEORY}: step = eta * lambda_0 / n^2, the scale of Du et al. Theorem 4.1.</li>
  * </ul>
  */
-public enum EtaMode {
+public enum EtaMode implements Keyed {
     ABSOLUTE, STABILITY, THEORY;
 
-    /** The lower-case name used in sweep files and tables. */
+    /** The spelling in sweep files, specs and tables: {@code absolute}, {@code stability}, {@code theory}. */
+    @Override
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return Keys.of(this);
     }
 
     /** Parses the sweep-file spelling ({@code absolute}, {@code stability}, {@code theory}). */
     public static EtaMode parse(String s) {
-        for (EtaMode m : values()) {
-            if (m.key().equals(s)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("eta_mode must be one of absolute, stability, theory; got '" + s + "'");
+        return Keys.parse(values(), "eta_mode", s);
     }
 }

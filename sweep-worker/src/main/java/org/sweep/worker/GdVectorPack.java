@@ -176,8 +176,7 @@ final class GdVectorPack {
                 }
                 for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
                     for (int it = ib / MR; it < itEnd; it++) {
-                        zTile3(s, it, c0, zt, 0, 3 * L);
-                        reluEpilogue3(s, it * MR, c0);
+                        zTileRelu3(s, it, c0);
                     }
                 }
                 for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
@@ -401,6 +400,109 @@ final class GdVectorPack {
         };
     }
 
+    /**
+     * Z tile (rows it*MR .. it*MR+3, columns c0 .. c0+3L-1) with the relu epilogue applied in registers:
+     * P_ir = a_r 1{Z_ir >= 0} stored, sum_r P_ir Z_ir added into the lane accumulators of u. The same
+     * operations, in the same order per element and per accumulator, as GdVectorKernel's zTile3 followed by
+     * its reluEpilogue3, without the round trip through the scratch tile.
+     */
+    private void zTileRelu3(Net s, int it, int c0) {
+        final double[] wp = s.wpEval;
+        final double[] p = s.pz;
+        final double[] uacc = s.uacc;
+        final int m = s.m;
+        final int width = 3 * L;
+        final int wo = c0 * d;
+        final int xo = it * d * MR;
+        final DoubleVector zero = DoubleVector.zero(S);
+        DoubleVector c0_0 = zero, c0_1 = zero, c0_2 = zero;
+        DoubleVector c1_0 = zero, c1_1 = zero, c1_2 = zero;
+        DoubleVector c2_0 = zero, c2_1 = zero, c2_2 = zero;
+        DoubleVector c3_0 = zero, c3_1 = zero, c3_2 = zero;
+        for (int k = 0; k < d; k++) {
+            int wk = wo + k * width;
+            DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
+            DoubleVector b1 = DoubleVector.fromArray(S, wp, wk + L);
+            DoubleVector b2 = DoubleVector.fromArray(S, wp, wk + 2 * L);
+            int xk = xo + k * MR;
+            DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
+            c0_0 = xv.fma(b0, c0_0);
+            c0_1 = xv.fma(b1, c0_1);
+            c0_2 = xv.fma(b2, c0_2);
+            xv = DoubleVector.broadcast(S, xp[xk + 1]);
+            c1_0 = xv.fma(b0, c1_0);
+            c1_1 = xv.fma(b1, c1_1);
+            c1_2 = xv.fma(b2, c1_2);
+            xv = DoubleVector.broadcast(S, xp[xk + 2]);
+            c2_0 = xv.fma(b0, c2_0);
+            c2_1 = xv.fma(b1, c2_1);
+            c2_2 = xv.fma(b2, c2_2);
+            xv = DoubleVector.broadcast(S, xp[xk + 3]);
+            c3_0 = xv.fma(b0, c3_0);
+            c3_1 = xv.fma(b1, c3_1);
+            c3_2 = xv.fma(b2, c3_2);
+        }
+        final DoubleVector a0 = DoubleVector.fromArray(S, s.a, c0);
+        final DoubleVector a1 = DoubleVector.fromArray(S, s.a, c0 + L);
+        final DoubleVector a2 = DoubleVector.fromArray(S, s.a, c0 + 2 * L);
+        int i = it * MR;
+        // Row 0 always exists (tiles start below n); rows 1..3 only below n.
+        DoubleVector p0 = zero.blend(a0, c0_0.compare(VectorOperators.GE, 0.0));
+        DoubleVector p1 = zero.blend(a1, c0_1.compare(VectorOperators.GE, 0.0));
+        DoubleVector p2 = zero.blend(a2, c0_2.compare(VectorOperators.GE, 0.0));
+        int po = i * m + c0;
+        p0.intoArray(p, po);
+        p1.intoArray(p, po + L);
+        p2.intoArray(p, po + 2 * L);
+        DoubleVector t = DoubleVector.fromArray(S, uacc, i * L);
+        t = p0.fma(c0_0, t);
+        t = p1.fma(c0_1, t);
+        t = p2.fma(c0_2, t);
+        t.intoArray(uacc, i * L);
+        if (i + 1 < n) {
+            p0 = zero.blend(a0, c1_0.compare(VectorOperators.GE, 0.0));
+            p1 = zero.blend(a1, c1_1.compare(VectorOperators.GE, 0.0));
+            p2 = zero.blend(a2, c1_2.compare(VectorOperators.GE, 0.0));
+            po += m;
+            p0.intoArray(p, po);
+            p1.intoArray(p, po + L);
+            p2.intoArray(p, po + 2 * L);
+            t = DoubleVector.fromArray(S, uacc, (i + 1) * L);
+            t = p0.fma(c1_0, t);
+            t = p1.fma(c1_1, t);
+            t = p2.fma(c1_2, t);
+            t.intoArray(uacc, (i + 1) * L);
+        }
+        if (i + 2 < n) {
+            p0 = zero.blend(a0, c2_0.compare(VectorOperators.GE, 0.0));
+            p1 = zero.blend(a1, c2_1.compare(VectorOperators.GE, 0.0));
+            p2 = zero.blend(a2, c2_2.compare(VectorOperators.GE, 0.0));
+            po += m;
+            p0.intoArray(p, po);
+            p1.intoArray(p, po + L);
+            p2.intoArray(p, po + 2 * L);
+            t = DoubleVector.fromArray(S, uacc, (i + 2) * L);
+            t = p0.fma(c2_0, t);
+            t = p1.fma(c2_1, t);
+            t = p2.fma(c2_2, t);
+            t.intoArray(uacc, (i + 2) * L);
+        }
+        if (i + 3 < n) {
+            p0 = zero.blend(a0, c3_0.compare(VectorOperators.GE, 0.0));
+            p1 = zero.blend(a1, c3_1.compare(VectorOperators.GE, 0.0));
+            p2 = zero.blend(a2, c3_2.compare(VectorOperators.GE, 0.0));
+            po += m;
+            p0.intoArray(p, po);
+            p1.intoArray(p, po + L);
+            p2.intoArray(p, po + 2 * L);
+            t = DoubleVector.fromArray(S, uacc, (i + 3) * L);
+            t = p0.fma(c3_0, t);
+            t = p1.fma(c3_1, t);
+            t = p2.fma(c3_2, t);
+            t.intoArray(uacc, (i + 3) * L);
+        }
+    }
+
     /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+3L-1, row j stored at dst[off + j*stride]. */
     private void zTile3(Net s, int it, int c0, double[] dst, int off, int stride) {
         final double[] wp = s.wpEval;
@@ -461,42 +563,6 @@ final class GdVectorPack {
         }
     }
 
-    /**
-     * Epilogue of a Z tile (rows i0 .. min(i0+MR, n)-1, columns c0 .. c0 + 3L - 1, just stored in
-     * the scratch tile zt): P_ir = a_r 1{Z_ir >= 0}, and sum_r P_ir Z_ir = sum_r a_r relu(Z_ir) into the
-     * lane accumulators of u.
-     */
-    private void reluEpilogue3(Net s, int i0, int c0) {
-        final double[] a = s.a;
-        final double[] p = s.pz;
-        final double[] uacc = s.uacc;
-        final int m = s.m;
-        final int iEnd = Math.min(i0 + MR, n);
-        final int width = 3 * L;
-        final DoubleVector zero = DoubleVector.zero(S);
-        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
-        final DoubleVector a1 = DoubleVector.fromArray(S, a, c0 + L);
-        final DoubleVector a2 = DoubleVector.fromArray(S, a, c0 + 2 * L);
-        for (int i = i0; i < iEnd; i++) {
-            int to = (i - i0) * width;
-            int po = i * m + c0;
-            DoubleVector z0 = DoubleVector.fromArray(S, zt, to);
-            DoubleVector z1 = DoubleVector.fromArray(S, zt, to + L);
-            DoubleVector z2 = DoubleVector.fromArray(S, zt, to + 2 * L);
-            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
-            DoubleVector p1 = zero.blend(a1, z1.compare(VectorOperators.GE, 0.0));
-            DoubleVector p2 = zero.blend(a2, z2.compare(VectorOperators.GE, 0.0));
-            p0.intoArray(p, po);
-            p1.intoArray(p, po + L);
-            p2.intoArray(p, po + 2 * L);
-            DoubleVector t = DoubleVector.fromArray(S, uacc, i * L);
-            t = p0.fma(z0, t);
-            t = p1.fma(z1, t);
-            t = p2.fma(z2, t);
-            t.intoArray(uacc, i * L);
-        }
-    }
-
     /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+L-1, row j stored at dst[off + j*stride]. */
     private void zTile1(Net s, int it, int c0, double[] dst, int off, int stride) {
         final double[] wp = s.wpEval;
@@ -539,7 +605,7 @@ final class GdVectorPack {
         }
     }
 
-    /** As {@link #reluEpilogue3} for a one-vector strip. */
+    /** Epilogue of a one-vector Z tile stored in the scratch tile zt (as GdVectorKernel.reluEpilogue1). */
     private void reluEpilogue1(Net s, int i0, int c0) {
         final double[] a = s.a;
         final double[] p = s.pz;

@@ -1,7 +1,5 @@
 package org.sweep.worker;
 
-import java.util.Locale;
-
 /**
  * Training losses (science.md sections 1 and 6), as functions of the predictions u and labels y:
  * <ul>
@@ -13,22 +11,19 @@ import java.util.Locale;
  * points is exactly the full gradient: the square loss's per-point weight becomes n / b, the logistic loss's
  * 1 / n becomes 1 / b (see {@link #batchWeight}).
  */
-enum Loss {
+public enum Loss implements Keyed {
     SQUARE,
     LOGISTIC;
 
-    /** The spec's name. */
-    String key() {
-        return name().toLowerCase(Locale.ROOT);
+    /** The spelling in sweep files, specs and tables: {@code square}, {@code logistic}. */
+    @Override
+    public String key() {
+        return Keys.of(this);
     }
 
-    static Loss parse(String s) {
-        for (Loss l : values()) {
-            if (l.key().equals(s)) {
-                return l;
-            }
-        }
-        throw new IllegalArgumentException("loss = " + s + ": must be one of square, logistic");
+    /** Parses {@code square} or {@code logistic}; anything else is an error naming the value. */
+    public static Loss parse(String s) {
+        return Keys.parse(values(), "loss", s);
     }
 
     /** Per-point weight w of a batch of {@code b} of {@code n} points: L_B = w sum_{i in B} l_i with l_i = (u_i - y_i)^2 / 2 or l(y_i u_i). */

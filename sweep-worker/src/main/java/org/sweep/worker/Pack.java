@@ -54,7 +54,7 @@ final class Pack {
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < specs.size(); i++) {
             TaskSpec s = specs.get(i);
-            boolean dataMatches = data == null ? s.dataKind().equals("sphere") : !s.dataKind().equals("sphere");
+            boolean dataMatches = data == null ? s.dataKind().generated() : !s.dataKind().generated();
             boolean supported;
             try {
                 Trainer.checkSupported(s);

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param width             m, hidden units
  * @param n                 number of training points
  * @param d                 input dimension
- * @param dataKind          {@code sphere} (generated) or {@code file} (rows supplied as a {@link Dataset})
+ * @param dataKind          generated ({@link DataKind#SPHERE}) or rows of a file supplied as a {@link Dataset}
  * @param dataset           identifier of a supplied dataset (path and selection), {@code ""} for generated data
  * @param dataSeed          seed of the data stream
  * @param labels            label kind: {@code gaussian}, {@code sign}, {@code random-sign} for generated
@@ -26,16 +26,16 @@ import java.util.Objects;
  * @param targetLossRatio   stop when L(k) &lt;= targetLossRatio * L(0); 0 disables early stopping
  * @param checkpoints       number of trajectory checkpoints (step 0, log-spaced steps, last step)
  * @param spectrumCheckpoints number of those checkpoints where lambda_min(H(k)) and ||H(k)-H(0)|| are computed
- * @param loss              {@code square} (1/2 sum) or {@code logistic}
- * @param activation        {@code relu} (Du et al.) or a smooth activation
+ * @param loss              {@link Loss#SQUARE} (1/2 sum) or {@link Loss#LOGISTIC}
+ * @param activation        {@link Activation#RELU} (Du et al.) or another activation
  * @param batchSize         0 for full-batch gradient descent, else the mini-batch size of SGD
- * @param trainLayers       {@code first} (only W, as Du et al.) or {@code both}
+ * @param trainLayers       {@link TrainLayers#FIRST} (only W, as Du et al.) or {@link TrainLayers#BOTH}
  */
 public record TaskSpec(
         int width,
         int n,
         int d,
-        String dataKind,
+        DataKind dataKind,
         String dataset,
         long dataSeed,
         String labels,
@@ -47,10 +47,10 @@ public record TaskSpec(
         double targetLossRatio,
         int checkpoints,
         int spectrumCheckpoints,
-        String loss,
-        String activation,
+        Loss loss,
+        Activation activation,
         int batchSize,
-        String trainLayers) implements Serializable {
+        TrainLayers trainLayers) implements Serializable {
 
     public TaskSpec {
         Objects.requireNonNull(dataKind, "data_kind");
@@ -82,8 +82,8 @@ public record TaskSpec(
 
     /** Defaults of the Du et al. setting for the given sizes and seeds; other fields via withers. */
     public static TaskSpec sphere(int width, int n, int d, long dataSeed, long seed) {
-        return new TaskSpec(width, n, d, "sphere", "", dataSeed, "gaussian", 1.0, seed, 0.5,
-                EtaMode.STABILITY, 1000, 1e-6, 30, 6, "square", "relu", 0, "first");
+        return new TaskSpec(width, n, d, DataKind.SPHERE, "", dataSeed, "gaussian", 1.0, seed, 0.5,
+                EtaMode.STABILITY, 1000, 1e-6, 30, 6, Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST);
     }
 
     public TaskSpec withEta(double eta, EtaMode mode) {

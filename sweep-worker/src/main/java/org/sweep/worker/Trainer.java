@@ -114,11 +114,6 @@ final class Trainer {
 
     /** Checks the options this version implements; the message names the first unsupported one. */
     static void checkSupported(TaskSpec spec) {
-        Loss.parse(spec.loss());
-        Activation.parse(spec.activation());
-        if (!spec.trainLayers().equals("first") && !spec.trainLayers().equals("both")) {
-            throw new IllegalArgumentException("train_layers = " + spec.trainLayers() + ": must be first or both");
-        }
         long n = spec.n();
         long m = spec.width();
         long d = spec.d();
@@ -130,15 +125,15 @@ final class Trainer {
 
     /** True for the Du et al. setting the fused {@link GdKernel} runs: relu, square loss, full batch, first layer. */
     static boolean fusedCase(TaskSpec spec) {
-        return spec.activation().equals("relu") && spec.loss().equals("square") && spec.batchSize() == 0
-                && spec.trainLayers().equals("first");
+        return spec.activation() == Activation.RELU && spec.loss() == Loss.SQUARE && spec.batchSize() == 0
+                && spec.trainLayers() == TrainLayers.FIRST;
     }
 
     /** Runs the task on generated data ({@code data_kind = sphere}). Never throws. */
     TaskResult runGenerated() {
         return guarded(() -> {
-            if (!spec.dataKind().equals("sphere")) {
-                throw new IllegalArgumentException("data_kind = " + spec.dataKind()
+            if (!spec.dataKind().generated()) {
+                throw new IllegalArgumentException("data_kind = " + spec.dataKind().key()
                         + ": generated data needs data_kind = sphere (supplied rows need run(spec, dataset))");
             }
             train(DataGen.problem(spec, null));
@@ -149,9 +144,9 @@ final class Trainer {
     TaskResult runSupplied(Dataset data) {
         return guarded(() -> {
             if (data == null) {
-                throw new IllegalArgumentException("dataset is null (data_kind = " + spec.dataKind() + ")");
+                throw new IllegalArgumentException("dataset is null (data_kind = " + spec.dataKind().key() + ")");
             }
-            if (spec.dataKind().equals("sphere")) {
+            if (spec.dataKind().generated()) {
                 throw new IllegalArgumentException("data_kind = sphere generates its data; a dataset ("
                         + data.name() + ") was supplied");
             }
@@ -234,9 +229,9 @@ final class Trainer {
 
     /** The kernel statistics of the spec's data (shared by every task with the same data identity). */
     DataStats dataStats(double[] x, double[] y, int n, int d, boolean owned) {
-        Activation act = Activation.parse(spec.activation());
-        Loss.parse(spec.loss()).checkLabels(y, spec.labels());
-        return DataStats.of(blas, eig, x, y, n, d, act, spec.kappa(), spec.trainLayers().equals("both"), owned);
+        Activation act = spec.activation();
+        spec.loss().checkLabels(y, spec.labels());
+        return DataStats.of(blas, eig, x, y, n, d, act, spec.kappa(), spec.trainLayers() == TrainLayers.BOTH, owned);
     }
 
     /**
@@ -272,8 +267,8 @@ final class Trainer {
         final int d = p.d();
         final int m = p.m();
         problem = p;
-        act = Activation.parse(spec.activation());
-        Loss lossFn = Loss.parse(spec.loss());
+        act = spec.activation();
+        Loss lossFn = spec.loss();
         square = lossFn == Loss.SQUARE;
         eta = resolveEta(n);
         plan = Schedule.checkpoints(spec.steps(), spec.checkpoints());
@@ -287,7 +282,7 @@ final class Trainer {
         bits0 = new long[n * words];
         bitsK = new long[n * words];
         work = new double[n * n];
-        boolean both = spec.trainLayers().equals("both");
+        boolean both = spec.trainLayers() == TrainLayers.BOTH;
         general = fusedCase(spec) ? null
                 : new GeneralKernel(n, d, m, p.x(), p.y(), p.a(), act, lossFn, both, spec.batchSize(), spec.seed(),
                         blas);
@@ -472,7 +467,7 @@ final class Trainer {
                         double[] h) {
         if (general != null) {
             general.gram(g, h);
-            flops += spec.trainLayers().equals("both") ? 4.0 * n * n * m : 2.0 * n * n * m;
+            flops += spec.trainLayers() == TrainLayers.BOTH ? 4.0 * n * n * m : 2.0 * n * n * m;
             return;
         } else if (act.derivativeIsIndicator()) {
             Grams.hFromPattern(g, bits, n, m, h);
@@ -610,7 +605,7 @@ final class Trainer {
         Checkpoint lastCp = trajectory.isEmpty() ? null : trajectory.get(trajectory.size() - 1);
         Double rateTheory = null;
         Double rateKernel = null;
-        boolean square = spec.loss().equals("square");
+        boolean square = spec.loss() == Loss.SQUARE;
         if (etaValue != null && square) {
             rateTheory = 1 - etaValue * lambda0 / 2;
             rateKernel = (1 - etaValue * lambda0) * (1 - etaValue * lambda0);

@@ -187,7 +187,7 @@ class DataGenTest {
     }
 
     static TaskSpec fileSpec(int n, int d, String labels) {
-        return new TaskSpec(16, n, d, "file", "test", 3, labels, 1.0, 1, 0.5, EtaMode.STABILITY, 20, 0.0, 5, 2,
-                "square", "relu", 0, "first");
+        return new TaskSpec(16, n, d, DataKind.CSV, "test", 3, labels, 1.0, 1, 0.5, EtaMode.STABILITY, 20, 0.0, 5, 2,
+                Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST);
     }
 }

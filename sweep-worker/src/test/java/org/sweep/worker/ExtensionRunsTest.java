@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExtensionRunsTest {
     private static TaskSpec spec(String loss, String activation, int batch, String layers, String labels, double kappa,
                                  int steps) {
-        return new TaskSpec(64, 16, 5, "sphere", "", 2, labels, kappa, 3, 0.5, EtaMode.STABILITY, steps, 0.0, 8, 2,
-                loss, activation, batch, layers);
+        return new TaskSpec(64, 16, 5, DataKind.SPHERE, "", 2, labels, kappa, 3, 0.5, EtaMode.STABILITY, steps, 0.0, 8, 2,
+                Loss.parse(loss), Activation.parse(activation), batch, TrainLayers.parse(layers));
     }
 
     @Test

@@ -212,10 +212,10 @@ class GeneralKernelTest {
         // batch_size = n: one sorted batch of all points per epoch, weight n / n = 1 (square) or 1 / n (logistic):
         // the same floating-point operations as the full-batch path of the general kernel.
         for (Loss loss : Loss.values()) {
-            TaskSpec gd = new TaskSpec(24, 12, 4, "sphere", "", 3, "sign", 1.0, 4, 0.5, EtaMode.STABILITY, 60, 0.0,
-                    8, 2, loss.key(), "tanh", 0, "both");
-            TaskSpec sgd = new TaskSpec(24, 12, 4, "sphere", "", 3, "sign", 1.0, 4, 0.5, EtaMode.STABILITY, 60, 0.0,
-                    8, 2, loss.key(), "tanh", 12, "both");
+            TaskSpec gd = new TaskSpec(24, 12, 4, DataKind.SPHERE, "", 3, "sign", 1.0, 4, 0.5, EtaMode.STABILITY, 60, 0.0,
+                    8, 2, loss, Activation.TANH, 0, TrainLayers.BOTH);
+            TaskSpec sgd = new TaskSpec(24, 12, 4, DataKind.SPHERE, "", 3, "sign", 1.0, 4, 0.5, EtaMode.STABILITY, 60, 0.0,
+                    8, 2, loss, Activation.TANH, 12, TrainLayers.BOTH);
             TaskResult a = SweepWorker.run(gd);
             TaskResult b = SweepWorker.run(sgd);
             assertEquals(Status.OK, a.status(), a.message());
@@ -234,7 +234,7 @@ class GeneralKernelTest {
         TaskSpec gd = TaskSpec.sphere(40, 10, 5, 2, 3).withSteps(200).withCheckpoints(6, 2);
         TaskSpec sgd = new TaskSpec(gd.width(), gd.n(), gd.d(), gd.dataKind(), gd.dataset(), gd.dataSeed(), gd.labels(),
                 gd.kappa(), gd.seed(), gd.eta(), gd.etaMode(), gd.steps(), gd.targetLossRatio(), gd.checkpoints(),
-                gd.spectrumCheckpoints(), "square", "relu", gd.n(), "first");
+                gd.spectrumCheckpoints(), Loss.SQUARE, Activation.RELU, gd.n(), TrainLayers.FIRST);
         TaskResult a = SweepWorker.run(gd);
         TaskResult b = SweepWorker.run(sgd);
         assertEquals(a.trajectory().size(), b.trajectory().size());
@@ -250,10 +250,10 @@ class GeneralKernelTest {
 
     @Test
     void sgdRunsAreDeterministicAndDependOnTheSeed() {
-        TaskSpec s1 = new TaskSpec(32, 20, 5, "sphere", "", 1, "gaussian", 1.0, 5, 0.3, EtaMode.STABILITY, 300, 0.0,
-                6, 1, "square", "softplus", 4, "first");
-        TaskSpec s2 = new TaskSpec(32, 20, 5, "sphere", "", 1, "gaussian", 1.0, 6, 0.3, EtaMode.STABILITY, 300, 0.0,
-                6, 1, "square", "softplus", 4, "first");
+        TaskSpec s1 = new TaskSpec(32, 20, 5, DataKind.SPHERE, "", 1, "gaussian", 1.0, 5, 0.3, EtaMode.STABILITY, 300, 0.0,
+                6, 1, Loss.SQUARE, Activation.SOFTPLUS, 4, TrainLayers.FIRST);
+        TaskSpec s2 = new TaskSpec(32, 20, 5, DataKind.SPHERE, "", 1, "gaussian", 1.0, 6, 0.3, EtaMode.STABILITY, 300, 0.0,
+                6, 1, Loss.SQUARE, Activation.SOFTPLUS, 4, TrainLayers.FIRST);
         TaskResult a = SweepWorker.run(s1);
         TaskResult b = SweepWorker.run(s1);
         assertEquals(Status.OK, a.status(), a.message());

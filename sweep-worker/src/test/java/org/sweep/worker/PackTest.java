@@ -69,14 +69,14 @@ class PackTest {
         List<TaskSpec> specs = new ArrayList<>(List.of(
                 base,
                 base.withSteps(40),
-                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
-                        "square", "relu", 4, "first"),                            // SGD: same data, own loop
-                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
-                        "square", "relu", 0, "both"),                              // other H_inf: other data group
-                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
-                        "square", "tanh", 0, "first"),
-                new TaskSpec(20, 16, 6, "sphere", "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
-                        "logistic", "relu", 0, "first"),                           // fails: gaussian labels
+                new TaskSpec(20, 16, 6, DataKind.SPHERE, "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        Loss.SQUARE, Activation.RELU, 4, TrainLayers.FIRST),                            // SGD: same data, own loop
+                new TaskSpec(20, 16, 6, DataKind.SPHERE, "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        Loss.SQUARE, Activation.RELU, 0, TrainLayers.BOTH),                              // other H_inf: other data group
+                new TaskSpec(20, 16, 6, DataKind.SPHERE, "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        Loss.SQUARE, Activation.TANH, 0, TrainLayers.FIRST),
+                new TaskSpec(20, 16, 6, DataKind.SPHERE, "", 3, "gaussian", 1.0, 5, 0.5, EtaMode.STABILITY, 60, 0, 6, 3,
+                        Loss.LOGISTIC, Activation.RELU, 0, TrainLayers.FIRST),                           // fails: gaussian labels
                 TaskSpec.sphere(12, 10, 600, 3, 4).withSteps(20).withCheckpoints(4, 2),  // native BLAS engine
                 TaskSpec.sphere(12, 10, 600, 3, 5).withSteps(20).withCheckpoints(4, 2),
                 base.withKappa(0.5)));

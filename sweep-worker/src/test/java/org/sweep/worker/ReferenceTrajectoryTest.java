@@ -60,8 +60,8 @@ class ReferenceTrajectoryTest {
         double[] a = numbers(in, 2 + n, 1);
         double[] w0 = numbers(in, 3 + n, m);
         Problem p = new Problem(n, d, m, x, y, a, w0);
-        TaskSpec spec = new TaskSpec(m, n, d, "file", "reference/small_input.txt", 0, "true", 1.0, 0, eta,
-                EtaMode.ABSOLUTE, steps, 0.0, steps + 1, 2, "square", "relu", 0, "first");
+        TaskSpec spec = new TaskSpec(m, n, d, DataKind.CSV, "reference/small_input.txt", 0, "true", 1.0, 0, eta,
+                EtaMode.ABSOLUTE, steps, 0.0, steps + 1, 2, Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST);
         TaskResult r = new Trainer(spec, BLAS.getInstance(), LAPACK.getInstance()).runProblem(p);
         assertEquals(Status.OK, r.status(), r.message());
 

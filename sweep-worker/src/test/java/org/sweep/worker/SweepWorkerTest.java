@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -253,22 +254,22 @@ class SweepWorkerTest {
     @Test
     void badOptionsFailWithAClearMessage() {
         TaskSpec base = small();
-        TaskSpec logistic = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "logistic", "relu", 0, "first");
-        TaskSpec swish = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "square", "swish", 0, "first");
-        TaskSpec hinge = new TaskSpec(8, 4, 2, "sphere", "", 1, "sign", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "hinge", "relu", 0, "first");
-        TaskSpec last = new TaskSpec(8, 4, 2, "sphere", "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "square", "relu", 0, "second");
+        TaskSpec logistic = new TaskSpec(8, 4, 2, DataKind.SPHERE, "", 1, "gaussian", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
+                3, 1, Loss.LOGISTIC, Activation.RELU, 0, TrainLayers.FIRST);
         assertFailed(logistic, "loss = logistic needs labels +-1, but labels = gaussian");
-        assertFailed(swish, "activation = swish");
-        assertFailed(hinge, "loss = hinge");
-        assertFailed(last, "train_layers = second");
+        // Unknown option words cannot reach a spec: parsing them fails with the field, the value and the choices.
+        assertEquals("activation = swish: must be one of relu, softplus, tanh, gelu, leaky_relu",
+                assertThrows(IllegalArgumentException.class, () -> Activation.parse("swish")).getMessage());
+        assertEquals("loss = hinge: must be one of square, logistic",
+                assertThrows(IllegalArgumentException.class, () -> Loss.parse("hinge")).getMessage());
+        assertEquals("train_layers = second: must be one of first, both",
+                assertThrows(IllegalArgumentException.class, () -> TrainLayers.parse("second")).getMessage());
+        assertEquals("data_kind = table: must be one of sphere, idx, csv, parquet",
+                assertThrows(IllegalArgumentException.class, () -> DataKind.parse("table")).getMessage());
         assertFailed(base.withLabels("true"), "labels = true");
-        TaskSpec file = new TaskSpec(8, 4, 2, "file", "x.csv", 1, "true", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
-                3, 1, "square", "relu", 0, "first");
-        assertFailed(file, "data_kind = file");
+        TaskSpec file = new TaskSpec(8, 4, 2, DataKind.CSV, "x.csv", 1, "true", 1, 1, 0.5, EtaMode.STABILITY, 5, 0,
+                3, 1, Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST);
+        assertFailed(file, "data_kind = csv");
         TaskResult r = SweepWorker.run(base, null);
         assertEquals(Status.FAILED, r.status());
         assertTrue(r.message().contains("dataset is null"), r.message());
@@ -289,9 +290,9 @@ class SweepWorkerTest {
         double[] x = java.util.Arrays.copyOf(xy[0], (20 + 1) * 5);
         x[20 * 5] = 1;
         double[] y = java.util.Arrays.copyOf(xy[1], 21);
-        TaskSpec file = new TaskSpec(gen.width(), gen.n(), gen.d(), "file", "gen", gen.dataSeed(), "true",
+        TaskSpec file = new TaskSpec(gen.width(), gen.n(), gen.d(), DataKind.CSV, "gen", gen.dataSeed(), "true",
                 gen.kappa(), gen.seed(), gen.eta(), gen.etaMode(), gen.steps(), gen.targetLossRatio(),
-                gen.checkpoints(), gen.spectrumCheckpoints(), "square", "relu", 0, "first");
+                gen.checkpoints(), gen.spectrumCheckpoints(), Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST);
         TaskResult a = SweepWorker.run(gen);
         TaskResult b = SweepWorker.run(file, new Dataset("gen", 21, 5, x, y));
         assertEquals(a.summary(), b.summary());

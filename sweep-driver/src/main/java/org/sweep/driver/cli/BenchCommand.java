@@ -3,7 +3,6 @@ package org.sweep.driver.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.sweep.worker.bench.Bench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +18,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Bench.main(args.toArray(new String[0]));
+        // The benchmark lives in sweep-worker's bench jar (no production jar has it); bin/sweep puts it
+        // on the class path.
+        Class<?> bench;
+        try {
+            bench = Class.forName("org.sweep.worker.bench.Bench");
+        } catch (ClassNotFoundException e) {
+            throw new Main.UsageException("the benchmark is not on the class path (sweep-worker's bench jar);"
+                    + " run it with bin/sweep bench");
+        }
+        bench.getMethod("main", String[].class).invoke(null, (Object) args.toArray(new String[0]));
         return Main.OK;
     }
 }

@@ -16,9 +16,10 @@ public final class CommonOptions {
     String out = "results";
 
     @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master: local[*], local[N], local-cluster[...], spark://HOST:PORT"
-                    + " (default: ${DEFAULT-VALUE})")
-    String master = "local[*]";
+            description = "Spark master: local[*], local[N], local-cluster[...], spark://HOST:PORT, yarn,"
+                    + " k8s://https://HOST:PORT (default: spark.master of spark-submit or spark-defaults.conf,"
+                    + " else local[*]; now ${DEFAULT-VALUE})")
+    String master = org.sweep.driver.run.SparkSessions.defaultMaster();
 
     final Map<String, String> conf = new LinkedHashMap<>();
 

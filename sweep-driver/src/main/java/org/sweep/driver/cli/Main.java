@@ -312,8 +312,8 @@ public final class Main implements Callable<Integer> {
             throw new UsageException("--ui needs SPARK_LOCAL_IP=127.0.0.1 in the environment (bin/sweep sets it)"
                     + " so that the UI listens on loopback only");
         }
-        Path appJar = a.master.startsWith("spark://") ? SparkSessions.findAppJar() : null;
-        if (a.master.startsWith("spark://") && appJar == null) {
+        Path appJar = SparkSessions.needsAppJar(a.master) ? SparkSessions.findAppJar() : null;
+        if (appJar == null && SparkSessions.needsAppJar(a.master) && !a.master.startsWith("local-cluster[")) {
             throw new UsageException("--master " + a.master + " needs the application jar sweep-driver-app.jar"
                     + " (built by mvn package; bin/sweep builds it)");
         }

@@ -6,33 +6,35 @@ import java.util.Map;
 import java.util.Set;
 
 import org.sweep.driver.plan.Yaml.YMap;
+import org.sweep.worker.DataKind;
 import org.sweep.worker.TaskSpec;
 
 /**
  * The kinds of data a sweep can train on ({@code data.kind}), each knowing its own keys and label kinds.
  *
- * <p>To add a kind (for example a file format), implement {@link DataKind} in this package and
+ * <p>To add a kind (for example a file format), implement {@link Kind} in this package and
  * register it in {@link #KINDS}: its extra keys (e.g. {@code path}) become valid in the data section,
- * its label kinds are checked for every {@code labels} value, {@link DataKind#dataset} turns the
+ * its label kinds are checked for every {@code labels} value, {@link Kind#dataset} turns the
  * section into the {@code TaskSpec.dataset} identifier (reading its own keys with {@link Values} so
- * that errors carry lines), {@link DataKind#defaults} may supply n and d from the data, and
- * {@link DataKind#check} may refuse a task (n larger than the file, for example).
+ * that errors carry lines), {@link Kind#defaults} may supply n and d from the data, and
+ * {@link Kind#check} may refuse a task (n larger than the file, for example).
  */
 final class DataKinds {
     private DataKinds() {
     }
 
     /** One data kind. */
-    interface DataKind {
+    interface Kind {
         /** Value of {@code data.kind}. */
         String name();
 
         /**
-         * Value of {@code TaskSpec.dataKind}: the name itself by default; file formats (idx, csv,
-         * parquet) all give {@code file}, the worker then receives the rows as a {@code Dataset}.
+         * Value of {@code TaskSpec.dataKind}: the kind of the same name ({@code sphere}, {@code idx},
+         * {@code csv}, {@code parquet}); for the file formats the worker receives the rows as a
+         * {@code Dataset}.
          */
-        default String specKind() {
-            return name();
+        default DataKind specKind() {
+            return DataKind.parse(name());
         }
 
         /** Keys this kind accepts in the data section besides kind, n, d, seed and labels. */
@@ -85,15 +87,15 @@ final class DataKinds {
         }
     }
 
-    /** A problem with one parameter of a task, found by {@link DataKind#check}. */
+    /** A problem with one parameter of a task, found by {@link Kind#check}. */
     record Problem(Param param, String text) {
     }
 
     /** Points drawn uniformly on the unit sphere in R^d, labels generated (science.md section 1). */
-    static final DataKind SPHERE = new DataKind() {
+    static final Kind SPHERE = new Kind() {
         @Override
         public String name() {
-            return "sphere";
+            return DataKind.SPHERE.key();
         }
 
         @Override
@@ -113,10 +115,10 @@ final class DataKinds {
     };
 
     /** Registered kinds by name, in the order listed in messages. */
-    static final Map<String, DataKind> KINDS;
+    static final Map<String, Kind> KINDS;
 
     static {
-        Map<String, DataKind> kinds = new LinkedHashMap<>();
+        Map<String, Kind> kinds = new LinkedHashMap<>();
         kinds.put(SPHERE.name(), SPHERE);
         kinds.put(FileKinds.IDX.name(), FileKinds.IDX);
         kinds.put(FileKinds.CSV.name(), FileKinds.CSV);
@@ -125,5 +127,5 @@ final class DataKinds {
     }
 
     /** The kind used when {@code data.kind} is absent. */
-    static final String DEFAULT_KIND = "sphere";
+    static final String DEFAULT_KIND = SPHERE.name();
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.sweep.driver.plan.DataKinds.DataKind;
+import org.sweep.driver.plan.DataKinds.Kind;
 import org.sweep.driver.plan.DataKinds.Problem;
 import org.sweep.driver.plan.Yaml.Entry;
 import org.sweep.driver.plan.Yaml.YMap;
@@ -49,14 +49,14 @@ final class FileKinds {
     private FileKinds() {
     }
 
-    static final DataKind IDX = new FileKind(DataFormat.IDX);
-    static final DataKind CSV = new FileKind(DataFormat.CSV);
-    static final DataKind PARQUET = new FileKind(DataFormat.PARQUET);
+    static final Kind IDX = new FileKind(DataFormat.IDX);
+    static final Kind CSV = new FileKind(DataFormat.CSV);
+    static final Kind PARQUET = new FileKind(DataFormat.PARQUET);
 
     /** Shapes of files already read, keyed by identifier (which holds the content fingerprint). */
     private static final Map<String, DataShape> SHAPES = new ConcurrentHashMap<>();
 
-    private static final class FileKind implements DataKind {
+    private static final class FileKind implements Kind {
         private final DataFormat format;
 
         FileKind(DataFormat format) {

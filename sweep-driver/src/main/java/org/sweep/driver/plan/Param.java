@@ -1,8 +1,14 @@
 package org.sweep.driver.plan;
 
+import java.util.Arrays;
 import java.util.List;
 
+import org.sweep.worker.Activation;
+import org.sweep.worker.EtaMode;
+import org.sweep.worker.Keyed;
+import org.sweep.worker.Loss;
 import org.sweep.worker.TaskSpec;
+import org.sweep.worker.TrainLayers;
 
 /**
  * The task parameters a sweep file sets, in the canonical order of grid expansion (first = slowest).
@@ -31,16 +37,15 @@ enum Param {
     KAPPA("kappa", Section.NETWORK, "kappa", Type.DOUBLE, 1.0),
     SEED("seed", Section.TRAIN, "seed", Type.LONG, 0L),
     ETA("eta", Section.TRAIN, "eta", Type.DOUBLE, 0.5),
-    ETA_MODE("eta_mode", Section.TRAIN, "eta_mode", Type.WORD, "stability", "absolute", "stability", "theory"),
+    ETA_MODE("eta_mode", Section.TRAIN, "eta_mode", EtaMode.STABILITY, EtaMode.values()),
     STEPS("steps", Section.TRAIN, "steps", Type.INT, 1000L),
     TARGET_LOSS_RATIO("target_loss_ratio", Section.TRAIN, "target_loss_ratio", Type.DOUBLE, 1e-6),
     CHECKPOINTS("checkpoints", Section.TRAIN, "checkpoints", Type.INT, 30L),
     SPECTRUM_CHECKPOINTS("spectrum_checkpoints", Section.TRAIN, "spectrum_checkpoints", Type.INT, 6L),
-    LOSS("loss", Section.TRAIN, "loss", Type.WORD, "square", "square", "logistic"),
-    ACTIVATION("activation", Section.NETWORK, "activation", Type.WORD, "relu",
-            "relu", "softplus", "tanh", "gelu", "leaky_relu"),
-    BATCH_SIZE("batch_size", Section.TRAIN, "batch_size", Type.INT, 0L),
-    TRAIN_LAYERS("train_layers", Section.NETWORK, "train_layers", Type.WORD, "first", "first", "both");
+    LOSS("loss", Section.TRAIN, "loss", TaskIds.DEFAULT_LOSS, Loss.values()),
+    ACTIVATION("activation", Section.NETWORK, "activation", TaskIds.DEFAULT_ACTIVATION, Activation.values()),
+    BATCH_SIZE("batch_size", Section.TRAIN, "batch_size", Type.INT, (long) TaskIds.DEFAULT_BATCH_SIZE),
+    TRAIN_LAYERS("train_layers", Section.NETWORK, "train_layers", TaskIds.DEFAULT_TRAIN_LAYERS, TrainLayers.values());
 
     /** Sections of a sweep file that hold task parameters. */
     enum Section {
@@ -64,16 +69,26 @@ enum Param {
     final Type type;
     /** Default value (Long, Double or String), or null when required or supplied by the data kind. */
     final Object defaultValue;
-    /** Accepted words for WORD parameters with a fixed set; empty otherwise. */
+    /** Accepted words for WORD parameters with a fixed set (the keys of the option's enum); empty otherwise. */
     final List<String> allowed;
 
-    Param(String gridKey, Section section, String sectionKey, Type type, Object defaultValue, String... allowed) {
+    Param(String gridKey, Section section, String sectionKey, Type type, Object defaultValue) {
         this.gridKey = gridKey;
         this.section = section;
         this.sectionKey = sectionKey;
         this.type = type;
         this.defaultValue = defaultValue;
-        this.allowed = List.of(allowed);
+        this.allowed = List.of();
+    }
+
+    /** A WORD parameter whose values are the keys of an option enum, in declaration order. */
+    Param(String gridKey, Section section, String sectionKey, Keyed defaultValue, Keyed[] choices) {
+        this.gridKey = gridKey;
+        this.section = section;
+        this.sectionKey = sectionKey;
+        this.type = Type.WORD;
+        this.defaultValue = defaultValue.key();
+        this.allowed = Arrays.stream(choices).map(Keyed::key).toList();
     }
 
     /** Dotted path of the home key, e.g. {@code data.seed}. */

@@ -18,16 +18,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import org.sweep.driver.plan.DataKinds.DataKind;
+import org.sweep.driver.plan.DataKinds.Kind;
 import org.sweep.driver.plan.Values.Value;
 import org.sweep.driver.plan.Yaml.Entry;
 import org.sweep.driver.plan.Yaml.YMap;
 import org.sweep.driver.plan.Yaml.YNode;
 import org.sweep.driver.plan.Yaml.YScalar;
 import org.sweep.driver.plan.Yaml.YSeq;
+import org.sweep.worker.Activation;
 import org.sweep.worker.EtaMode;
+import org.sweep.worker.Loss;
 import org.sweep.worker.SweepWorker;
 import org.sweep.worker.TaskSpec;
+import org.sweep.worker.TrainLayers;
 
 /**
  * Turns a sweep file into a validated list of tasks: parse, apply {@code --set} overrides, validate,
@@ -148,12 +151,12 @@ public final class SweepPlanner {
 
     /** As {@link #plan(String, String, List, long)} with a given set of data kinds (for tests of new kinds). */
     static SweepPlan plan(String fileName, String yamlText, List<String> setOverrides, long executorMemoryBytes,
-                          Map<String, DataKind> kinds) throws ConfigException {
+                          Map<String, Kind> kinds) throws ConfigException {
         return plan(fileName, Path.of(fileName), yamlText, setOverrides, executorMemoryBytes, kinds);
     }
 
     private static SweepPlan plan(String location, Path source, String text, List<String> setOverrides,
-                                  long executorMemoryBytes, Map<String, DataKind> kinds) throws ConfigException {
+                                  long executorMemoryBytes, Map<String, Kind> kinds) throws ConfigException {
         List<String> overrides = setOverrides == null ? List.of() : setOverrides;
         Optional<YNode> parsed = Yaml.parse(location, text, false);
         if (parsed.isEmpty() || parsed.get() instanceof YScalar s && s.isNull()) {
@@ -231,9 +234,9 @@ public final class SweepPlanner {
         private final Map<Param, List<Value>> axes = new EnumMap<>(Param.class);
         private final List<ConfigException> problems = new ArrayList<>();
 
-        private final Map<String, DataKind> kinds;
+        private final Map<String, Kind> kinds;
 
-        Builder(String location, YMap root, Map<String, DataKind> kinds) {
+        Builder(String location, YMap root, Map<String, Kind> kinds) {
             this.location = location;
             this.root = root;
             this.kinds = kinds;
@@ -255,7 +258,7 @@ public final class SweepPlanner {
             for (Param.Section s : Param.Section.values()) {
                 sections.put(s, section(s.key));
             }
-            DataKind kind = dataKind();
+            Kind kind = dataKind();
             checkSectionKeys(kind);
             grid = grid();
             // relative data paths are resolved against the sweep file's folder (null: the working directory)
@@ -315,13 +318,13 @@ public final class SweepPlanner {
             return m;
         }
 
-        private DataKind dataKind() throws ConfigException {
+        private Kind dataKind() throws ConfigException {
             Entry e = sections.get(Param.Section.DATA).get("kind");
             if (e == null) {
                 return kinds.get(DataKinds.DEFAULT_KIND);
             }
             String kind = Values.word(e.value(), "data.kind");
-            DataKind k = kinds.get(kind);
+            Kind k = kinds.get(kind);
             if (k == null) {
                 throw new ConfigException(e.value().origin(), "data.kind",
                         Names.unknownValue("data kind", kind, kinds.keySet()));
@@ -329,7 +332,7 @@ public final class SweepPlanner {
             return k;
         }
 
-        private void checkSectionKeys(DataKind kind) throws ConfigException {
+        private void checkSectionKeys(Kind kind) throws ConfigException {
             for (Param.Section s : Param.Section.values()) {
                 List<String> allowed = new ArrayList<>();
                 if (s == Param.Section.DATA) {
@@ -403,7 +406,7 @@ public final class SweepPlanner {
         }
 
         /** The values of one parameter: its grid axis, its section value or its default. */
-        private List<Value> axis(Param p, DataKind kind, Object kindDefault) throws ConfigException {
+        private List<Value> axis(Param p, Kind kind, Object kindDefault) throws ConfigException {
             Entry home = sections.get(p.section).get(p.sectionKey);
             Entry axis = grid == null ? null : grid.get(p.gridKey);
             if (home != null && axis != null) {
@@ -475,7 +478,7 @@ public final class SweepPlanner {
             }
         }
 
-        private List<PlannedTask> expand(DataKind kind, String dataset, long executorMemoryBytes)
+        private List<PlannedTask> expand(Kind kind, String dataset, long executorMemoryBytes)
                 throws ConfigException {
             Param[] params = Param.values();
             int[] sizes = new int[params.length];
@@ -550,7 +553,7 @@ public final class SweepPlanner {
 
         /** The fields of a spec that the worker's cost estimates can depend on. */
         private record CostKey(int width, int n, int d, int steps, int checkpoints, int spectrumCheckpoints,
-                               int batchSize, String loss, String activation, String trainLayers) {
+                               int batchSize, Loss loss, Activation activation, TrainLayers trainLayers) {
             CostKey(TaskSpec s) {
                 this(s.width(), s.n(), s.d(), s.steps(), s.checkpoints(), s.spectrumCheckpoints(), s.batchSize(),
                         s.loss(), s.activation(), s.trainLayers());
@@ -561,7 +564,7 @@ public final class SweepPlanner {
         }
 
         /** Builds one spec after the checks that relate parameters of one task. */
-        private TaskSpec spec(DataKind kind, String dataset, Value[] v) throws ConfigException {
+        private TaskSpec spec(Kind kind, String dataset, Value[] v) throws ConfigException {
             Value width = v[Param.WIDTH.ordinal()];
             Value n = v[Param.N.ordinal()];
             Value checkpoints = v[Param.CHECKPOINTS.ordinal()];
@@ -578,7 +581,7 @@ public final class SweepPlanner {
             }
             Value loss = v[Param.LOSS.ordinal()];
             Value labels = v[Param.LABELS.ordinal()];
-            if ("logistic".equals(loss.value()) && "gaussian".equals(labels.value())) {
+            if (Loss.parse((String) loss.value()) == Loss.LOGISTIC && "gaussian".equals(labels.value())) {
                 // The logistic loss needs labels +-1; for supplied data the worker checks the values themselves.
                 throw new ConfigException(loss.origin(), loss.key(), "logistic needs labels +-1, but labels = gaussian ("
                         + source(labels, loss) + "); use labels sign or random-sign");
@@ -595,10 +598,10 @@ public final class SweepPlanner {
                         intOf(v[Param.STEPS.ordinal()]),
                         (Double) v[Param.TARGET_LOSS_RATIO.ordinal()].value(),
                         intOf(checkpoints), intOf(spectrum),
-                        (String) v[Param.LOSS.ordinal()].value(),
-                        (String) v[Param.ACTIVATION.ordinal()].value(),
+                        Loss.parse((String) loss.value()),
+                        Activation.parse((String) v[Param.ACTIVATION.ordinal()].value()),
                         intOf(batch),
-                        (String) v[Param.TRAIN_LAYERS.ordinal()].value());
+                        TrainLayers.parse((String) v[Param.TRAIN_LAYERS.ordinal()].value()));
             } catch (IllegalArgumentException e) {
                 // The checks above and in Param should make this impossible; name the key anyway.
                 String msg = String.valueOf(e.getMessage());

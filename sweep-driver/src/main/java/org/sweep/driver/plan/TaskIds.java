@@ -8,7 +8,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.sweep.worker.Activation;
+import org.sweep.worker.Loss;
 import org.sweep.worker.TaskSpec;
+import org.sweep.worker.TrainLayers;
 
 /**
  * Canonical form and stable identifier of a task.
@@ -29,7 +32,7 @@ import org.sweep.worker.TaskSpec;
  * after the point for 1e-3 &lt;= |x| &lt; 1e7 ({@code 0.5}, {@code 1.0}), otherwise
  * {@code d.dddE<exp>} ({@code 1.0E-6}); {@code -0.0} is written {@code 0.0}. Strings are JSON strings
  * (quote, backslash and control characters escaped; other characters as UTF-8). eta_mode is written
- * in its sweep-file spelling ({@code stability}).
+ * in its sweep-file spelling ({@code stability}), as are the other options ({@code key()}).
  *
  * <h2>Stability rule</h2>
  * A task_id must never change for a task that has been stored. Therefore fields added to
@@ -44,10 +47,10 @@ public final class TaskIds {
     }
 
     /** Defaults of the extension fields: a field equal to its default is left out of the canonical JSON. */
-    static final String DEFAULT_LOSS = "square";
-    static final String DEFAULT_ACTIVATION = "relu";
+    static final Loss DEFAULT_LOSS = Loss.SQUARE;
+    static final Activation DEFAULT_ACTIVATION = Activation.RELU;
     static final int DEFAULT_BATCH_SIZE = 0;
-    static final String DEFAULT_TRAIN_LAYERS = "first";
+    static final TrainLayers DEFAULT_TRAIN_LAYERS = TrainLayers.FIRST;
 
     /** Number of hex characters of the SHA-256 digest kept in a task_id (64 bits). */
     static final int ID_HEX_CHARS = 16;
@@ -71,7 +74,7 @@ public final class TaskIds {
         field(sb, "width").append(spec.width());
         field(sb, "n").append(spec.n());
         field(sb, "d").append(spec.d());
-        string(field(sb, "data_kind"), spec.dataKind());
+        string(field(sb, "data_kind"), spec.dataKind().key());
         string(field(sb, "dataset"), spec.dataset());
         field(sb, "data_seed").append(spec.dataSeed());
         string(field(sb, "labels"), spec.labels());
@@ -84,17 +87,17 @@ public final class TaskIds {
         field(sb, "checkpoints").append(spec.checkpoints());
         field(sb, "spectrum_checkpoints").append(spec.spectrumCheckpoints());
         // Extension fields: only when not at their default (see the stability rule).
-        if (!spec.loss().equals(DEFAULT_LOSS)) {
-            string(field(sb, "loss"), spec.loss());
+        if (spec.loss() != DEFAULT_LOSS) {
+            string(field(sb, "loss"), spec.loss().key());
         }
-        if (!spec.activation().equals(DEFAULT_ACTIVATION)) {
-            string(field(sb, "activation"), spec.activation());
+        if (spec.activation() != DEFAULT_ACTIVATION) {
+            string(field(sb, "activation"), spec.activation().key());
         }
         if (spec.batchSize() != DEFAULT_BATCH_SIZE) {
             field(sb, "batch_size").append(spec.batchSize());
         }
-        if (!spec.trainLayers().equals(DEFAULT_TRAIN_LAYERS)) {
-            string(field(sb, "train_layers"), spec.trainLayers());
+        if (spec.trainLayers() != DEFAULT_TRAIN_LAYERS) {
+            string(field(sb, "train_layers"), spec.trainLayers().key());
         }
         return sb.append('}').toString();
     }

@@ -98,7 +98,8 @@ final class ExecuteTask implements FlatMapFunction<List<Integer>, TaskOutcome> {
         } catch (Exception | StackOverflowError e) {
             results = null;
         }
-        if (results == null || results.size() != specs.size() || results.contains(null)) {
+        // (contains(null) would throw on immutable lists.)
+        if (results == null || results.size() != specs.size() || results.stream().anyMatch(r -> r == null)) {
             for (int i : pack) {
                 out.add(runOne(i));
             }

@@ -43,7 +43,7 @@ public final class FileData {
     public static TaskFunction taskFunction(SparkSession spark, SweepPlan plan, TaskFunction generated) {
         Map<String, Integer> maxN = new LinkedHashMap<>();
         for (PlannedTask t : plan.tasks()) {
-            if (!t.spec().dataKind().equals("sphere")) {
+            if (!t.spec().dataKind().generated()) {
                 maxN.merge(key(t.spec().dataset(), t.spec().dataSeed()), t.spec().n(), Math::max);
             }
         }
@@ -83,7 +83,7 @@ public final class FileData {
 
         @Override
         public TaskResult apply(TaskSpec spec) {
-            if (spec.dataKind().equals("sphere")) {
+            if (spec.dataKind().generated()) {
                 return generated.apply(spec);
             }
             return SweepWorker.run(spec, rows(spec));
@@ -93,12 +93,12 @@ public final class FileData {
         public List<TaskResult> applyPack(List<TaskSpec> specs) {
             TaskSpec first = specs.get(0);
             for (TaskSpec s : specs) {
-                if (s.dataKind().equals("sphere") != first.dataKind().equals("sphere")
+                if (s.dataKind().generated() != first.dataKind().generated()
                         || !key(s.dataset(), s.dataSeed()).equals(key(first.dataset(), first.dataSeed()))) {
                     return TaskFunction.super.applyPack(specs);
                 }
             }
-            return first.dataKind().equals("sphere") ? generated.applyPack(specs)
+            return first.dataKind().generated() ? generated.applyPack(specs)
                     : SweepWorker.runPack(specs, rows(first));
         }
     }

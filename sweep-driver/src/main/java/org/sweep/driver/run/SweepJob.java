@@ -5,13 +5,15 @@ import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.sweep.driver.plan.SweepPlan;
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.OutputLock;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.TableCheck;
 
 /**
  * One {@code run} of a sweep on an output directory, in the order that keeps the tables exact:
- * take the lock, recover what a killed run left ({@link ResultStore#recover}), check the committed
+ * take the lock, finish an interrupted compaction ({@link Compaction#finishPending}), recover what a
+ * killed run left ({@link ResultStore#recover}), check the committed
  * waves against their records ({@link TableCheck}), repair the damaged waves of this sweep
  * ({@link ResultStore#repair}), then run the tasks not stored. {@link #open} does everything up to
  * the run before Spark starts, so a refused directory costs no Spark start-up; close releases the
@@ -41,6 +43,10 @@ public final class SweepJob implements AutoCloseable {
         store.init();
         OutputLock lock = store.lock();
         try {
+            int finished = Compaction.finishPending(store);
+            if (finished > 0) {
+                err.println("sweep: completed an interrupted compaction (" + finished + " replaced waves removed)");
+            }
             ResultStore.Recovery rec;
             try {
                 rec = store.recover(sweep);

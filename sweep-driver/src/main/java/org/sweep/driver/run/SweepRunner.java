@@ -2,6 +2,7 @@ package org.sweep.driver.run;
 
 import org.sweep.driver.store.TaskOutcome;
 
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.Provenance;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.Tables;
@@ -245,6 +246,12 @@ public final class SweepRunner {
                 diverged += st.diverged();
                 failed += st.failed();
                 progress.setCommitted(next);
+            }
+        }
+        if (waves > 0) {
+            int merged = new Compaction(spark, store).compact(sweep);
+            if (merged > 0) {
+                err.println("sweep " + sweep + ": compacted the files of " + merged + " small waves into one");
             }
         }
         writeSweepRecord(recordId, plan, planned, startedAt, System.currentTimeMillis(), codeVersion, false);

@@ -60,13 +60,10 @@ public interface TaskFunction extends Serializable {
     }
 
     private static TaskResult runWorker(TaskSpec spec) {
-        if (spec.dataKind().equals("sphere")) {
+        if (spec.dataKind().generated()) {
             return SweepWorker.run(spec);
         }
-        if (spec.dataKind().equals("file")) {
-            return SweepWorker.run(spec, Loaded.get(spec));
-        }
-        throw new IllegalArgumentException("data_kind '" + spec.dataKind() + "' is not supported by the driver");
+        return SweepWorker.run(spec, Loaded.get(spec));
     }
 
     /** Datasets loaded in this JVM, by (dataset, data_seed, n); a few are kept so tasks that share one read it once. */

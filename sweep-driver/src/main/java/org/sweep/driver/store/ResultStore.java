@@ -70,6 +70,8 @@ public final class ResultStore {
     private static final Pattern PART = Pattern.compile("part-([ws]\\d{8}T\\d{6}_[0-9a-f]{8}_\\d{4,})-(\\d{5})\\.parquet");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
     static final String PENDING = ".pending";
+    /** Record key of a compaction: the waves whose rows it holds ({@link Compaction}). */
+    static final String REPLACES = "replaces";
 
     /** One data file of a table: its table, the wave that wrote it (null if not one of ours), the path. */
     public record DataFile(String table, String partition, String wave, Path path) {
@@ -198,6 +200,10 @@ public final class ResultStore {
      * A location as Spark is given it: a local store's paths as {@code file:} URIs, so that a
      * cluster's default file system (e.g. HDFS from HADOOP_CONF_DIR) never reinterprets them.
      */
+    public String sparkPath(Path p) {
+        return spark(p);
+    }
+
     private String spark(Path p) {
         return p.toUri().getScheme() == null ? new Path("file", null, p.toUri().getPath()).toString() : p.toString();
     }
@@ -401,10 +407,55 @@ public final class ResultStore {
         footerDamage.put(wave, new Damage(wave, m.sweep() == null ? "?" : m.sweep(), problem));
     }
 
-    /** The data files of committed, undamaged waves, grouped by wave. */
+    /** Waves whose rows a committed compaction holds (named in its record's {@code replaces}). */
+    public Set<String> replacedWaves() {
+        Set<String> replaced = new HashSet<>();
+        for (String w : committedWaves()) {
+            String list = marker(w).props().getProperty(REPLACES);
+            if (list != null) {
+                for (String r : list.split(",")) {
+                    if (!r.isBlank()) {
+                        replaced.add(r.trim());
+                    }
+                }
+            }
+        }
+        return replaced;
+    }
+
+    /**
+     * Removes the records and files of waves a committed compaction replaces (their rows are in the
+     * compaction's wave, so nothing is lost): records first, each making its wave invisible at once.
+     */
+    void dropReplaced(Set<String> waves) throws IOException {
+        if (waves.isEmpty()) {
+            return;
+        }
+        Set<String> replaced = replacedWaves();
+        for (String w : waves) {
+            if (!replaced.contains(w)) {
+                throw new IllegalStateException("wave " + w + " is not replaced by a committed compaction");
+            }
+            fs.delete(new Path(commitsDir(), w));
+            markers.remove(w);
+        }
+        for (DataFile f : dataFiles()) {
+            if (waves.contains(f.wave())) {
+                fs.delete(f.path());
+            }
+        }
+    }
+
+    /** Size of a file in bytes. */
+    public long size(Path file) throws IOException {
+        return fs.size(file);
+    }
+
+    /** The data files of committed, undamaged waves, grouped by wave (waves replaced by a compaction left out). */
     public Map<String, List<DataFile>> committedByWave() {
         List<DataFile> files = dataFiles();
         Set<String> committed = committedWaves();
+        committed.removeAll(replacedWaves());
         Set<String> damaged = new HashSet<>();
         for (Damage d : damage(files, committed)) {
             damaged.add(d.wave());
@@ -452,6 +503,7 @@ public final class ResultStore {
         for (String w : pending) {
             knownRuns.add(runOf(w));
         }
+        Set<String> replaced = replacedWaves();
         String partition = partitionName(sweep);
         List<DataFile> orphans = new ArrayList<>();
         List<DataFile> unproven = new ArrayList<>();
@@ -459,7 +511,7 @@ public final class ResultStore {
             if (!f.partition().equals(partition) || committed.contains(f.wave())) {
                 continue;
             }
-            if (pending.contains(f.wave()) || knownRuns.contains(runOf(f.wave()))) {
+            if (pending.contains(f.wave()) || replaced.contains(f.wave()) || knownRuns.contains(runOf(f.wave()))) {
                 orphans.add(f);
             } else {
                 unproven.add(f);

@@ -86,6 +86,9 @@ abstract class StoreFs {
     /** Deletes a folder and everything in it (nothing when it does not exist). */
     abstract void deleteTree(Path dir) throws IOException;
 
+    /** Size of a file in bytes. */
+    abstract long size(Path file) throws IOException;
+
     /** Whether the location can be written (created if needed). */
     abstract boolean writable(Path dir) throws IOException;
 
@@ -190,6 +193,11 @@ abstract class StoreFs {
                     Files.deleteIfExists(p);
                 }
             }
+        }
+
+        @Override
+        long size(Path file) throws IOException {
+            return Files.size(nio(file));
         }
 
         @Override
@@ -309,6 +317,11 @@ abstract class StoreFs {
         @Override
         void deleteTree(Path dir) throws IOException {
             fs.delete(dir, true);
+        }
+
+        @Override
+        long size(Path file) throws IOException {
+            return fs.getFileStatus(file).getLen();
         }
 
         @Override

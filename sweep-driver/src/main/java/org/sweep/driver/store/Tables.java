@@ -147,11 +147,11 @@ public final class Tables {
         double gflops = busy > 0 ? c.flops() / busy / 1e9 : 0.0;
         return RowFactory.create(
                 o.taskId(),
-                s.width(), s.n(), s.d(), s.dataKind(), s.dataset(), s.dataSeed(),
+                s.width(), s.n(), s.d(), s.dataKind().key(), s.dataset(), s.dataSeed(),
                 s.labels(), s.kappa(), s.seed(),
                 r.etaValue(), r.etaFactor(), s.etaMode().key(),
                 s.steps(), s.targetLossRatio(), s.checkpoints(), s.spectrumCheckpoints(),
-                s.loss(), s.activation(), s.batchSize(), s.trainLayers(),
+                s.loss().key(), s.activation().key(), s.batchSize(), s.trainLayers().key(),
                 m.lambda0(), m.lambdaMaxInf(), m.maxCos(), m.yHinvY(),
                 m.loss0(), m.lambdaMinH0(), m.h0Dev(),
                 m.lossFinal(), m.stepsRun(), m.stepsToTarget(),

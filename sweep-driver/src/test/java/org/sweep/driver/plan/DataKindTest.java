@@ -10,25 +10,26 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.sweep.driver.plan.DataKinds.DataKind;
+import org.sweep.driver.plan.DataKinds.Kind;
 import org.sweep.driver.plan.DataKinds.Problem;
 import org.sweep.driver.plan.Yaml.Entry;
 import org.sweep.driver.plan.Yaml.YMap;
+import org.sweep.worker.DataKind;
 import org.sweep.worker.TaskSpec;
 
 /** A data kind can be added without touching the planner: keys, labels, dataset id, defaults, per-task checks. */
 class DataKindTest {
 
     /** A stand-in for a file kind: a "file" of 50 rows and 7 columns named by its path key. */
-    private static final DataKind TABLE = new DataKind() {
+    private static final Kind TABLE = new Kind() {
         @Override
         public String name() {
             return "table";
         }
 
         @Override
-        public String specKind() {
-            return "file";
+        public DataKind specKind() {
+            return DataKind.CSV;
         }
 
         @Override
@@ -61,7 +62,7 @@ class DataKindTest {
         }
     };
 
-    private static final Map<String, DataKind> KINDS = new LinkedHashMap<>(DataKinds.KINDS);
+    private static final Map<String, Kind> KINDS = new LinkedHashMap<>(DataKinds.KINDS);
 
     static {
         KINDS.put(TABLE.name(), TABLE);
@@ -77,7 +78,7 @@ class DataKindTest {
                 "network: {width: 8}"));
         assertEquals(2, p.tasks().size());
         TaskSpec s = p.tasks().get(1).spec();
-        assertEquals("file", s.dataKind());
+        assertEquals(DataKind.CSV, s.dataKind());
         assertEquals("table:x.csv", s.dataset());
         assertEquals("permuted", s.labels());
         assertEquals(7, s.d());

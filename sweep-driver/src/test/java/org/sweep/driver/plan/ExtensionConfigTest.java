@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sweep.driver.plan.Sweeps.lines;
 
 import org.junit.jupiter.api.Test;
+import org.sweep.worker.Activation;
+import org.sweep.worker.Loss;
 import org.sweep.worker.TaskSpec;
+import org.sweep.worker.TrainLayers;
 
 /** Sweep files with the extension parameters of issue 6 (loss, activation, batch size, trained layers). */
 class ExtensionConfigTest {
@@ -35,9 +38,9 @@ class ExtensionConfigTest {
                 "data: {kind: sphere, n: 4, d: 2, labels: sign}"));
         assertEquals(16, plan.tasks().size());
         TaskSpec last = plan.tasks().get(plan.tasks().size() - 1).spec();
-        assertEquals("logistic", last.loss());
-        assertEquals("gelu", last.activation());
+        assertEquals(Loss.LOGISTIC, last.loss());
+        assertEquals(Activation.GELU, last.activation());
         assertEquals(2, last.batchSize());
-        assertEquals("both", last.trainLayers());
+        assertEquals(TrainLayers.BOTH, last.trainLayers());
     }
 }

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sweep.driver.data.DataSource;
+import org.sweep.worker.DataKind;
 import org.sweep.worker.TaskSpec;
 
 /** Sweep files on file data: keys, d from the file, errors with the line of the key at fault. */
@@ -44,7 +45,7 @@ class FileKindsTest {
                 "network: {width: 8}"));
         assertEquals(4, p.tasks().size());
         TaskSpec s = p.tasks().get(0).spec();
-        assertEquals("csv", s.dataKind());
+        assertEquals(DataKind.CSV, s.dataKind());
         assertEquals(3, s.d(), "d = feature columns of the header");
         assertEquals(3L, s.dataSeed());
         assertEquals(DataSource.csv(f.toString(), "y", List.of("dog", "cat")).withSha256(sha256(f)),
@@ -97,7 +98,7 @@ class FileKindsTest {
                 "       classes: [0, 6], n: 200, labels: permuted}",
                 "network: {width: 64}"));
         assertEquals(784, p.tasks().get(0).spec().d());
-        assertEquals("idx", p.tasks().get(0).spec().dataKind());
+        assertEquals(DataKind.IDX, p.tasks().get(0).spec().dataKind());
     }
 
     private static String sha256(Path file) throws Exception {

@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
+import org.sweep.worker.Activation;
+import org.sweep.worker.DataKind;
 import org.sweep.worker.EtaMode;
+import org.sweep.worker.Loss;
 import org.sweep.worker.TaskSpec;
+import org.sweep.worker.TrainLayers;
 
 class GridExpansionTest {
 
@@ -107,8 +111,8 @@ class GridExpansionTest {
                 "network: {width: 32, kappa: 0.25, activation: tanh, train_layers: both}",
                 "train: {eta: 0.01, eta_mode: absolute, seed: 9, steps: 50, target_loss_ratio: 0,",
                 "        checkpoints: 5, spectrum_checkpoints: 5, loss: logistic, batch_size: 4}"));
-        TaskSpec expected = new TaskSpec(32, 12, 3, "sphere", "", 7, "sign", 0.25, 9, 0.01, EtaMode.ABSOLUTE, 50,
-                0.0, 5, 5, "logistic", "tanh", 4, "both");
+        TaskSpec expected = new TaskSpec(32, 12, 3, DataKind.SPHERE, "", 7, "sign", 0.25, 9, 0.01, EtaMode.ABSOLUTE, 50,
+                0.0, 5, 5, Loss.LOGISTIC, Activation.TANH, 4, TrainLayers.BOTH);
         assertEquals(List.of(expected), column(plan, s -> s));
     }
 
@@ -124,8 +128,8 @@ class GridExpansionTest {
         assertEquals(base, first.tasks().get(0).spec());
         // last axis fastest, first axis slowest
         assertEquals(base.withEta(0.5, EtaMode.THEORY), first.tasks().get(1).spec());
-        assertEquals(new TaskSpec(9, 5, 3, "sphere", "", 1, "sign", 2.0, 4, 1.0, EtaMode.THEORY, 1000, 1e-6, 30, 6,
-                "square", "relu", 0, "first"), first.tasks().get((1 << 9) - 1).spec());
+        assertEquals(new TaskSpec(9, 5, 3, DataKind.SPHERE, "", 1, "sign", 2.0, 4, 1.0, EtaMode.THEORY, 1000, 1e-6, 30, 6,
+                Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST), first.tasks().get((1 << 9) - 1).spec());
         assertEquals(8, first.tasks().get((1 << 8) - 1).spec().width());
         assertEquals(9, first.tasks().get(1 << 8).spec().width());
 
@@ -136,10 +140,10 @@ class GridExpansionTest {
                 "  spectrum_checkpoints: [0, 2]", "  loss: [square, logistic]", "  activation: [relu, gelu]",
                 "  batch_size: [0, 2]", "  train_layers: [first, both]"));
         assertEquals(1 << 8, second.tasks().size());
-        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "sign", 1.0, 0, 0.5, EtaMode.STABILITY, 10, 0.0, 4, 0,
-                "square", "relu", 0, "both"), second.tasks().get(1).spec());
-        assertEquals(new TaskSpec(8, 4, 2, "sphere", "", 0, "sign", 1.0, 0, 0.5, EtaMode.STABILITY, 20, 0.5, 5, 2,
-                "logistic", "gelu", 2, "both"), second.tasks().get((1 << 8) - 1).spec());
+        assertEquals(new TaskSpec(8, 4, 2, DataKind.SPHERE, "", 0, "sign", 1.0, 0, 0.5, EtaMode.STABILITY, 10, 0.0, 4, 0,
+                Loss.SQUARE, Activation.RELU, 0, TrainLayers.BOTH), second.tasks().get(1).spec());
+        assertEquals(new TaskSpec(8, 4, 2, DataKind.SPHERE, "", 0, "sign", 1.0, 0, 0.5, EtaMode.STABILITY, 20, 0.5, 5, 2,
+                Loss.LOGISTIC, Activation.GELU, 2, TrainLayers.BOTH), second.tasks().get((1 << 8) - 1).spec());
         assertEquals(1 << 8, second.tasks().stream().map(PlannedTask::taskId).distinct().count());
     }
 

@@ -11,8 +11,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.sweep.worker.Activation;
+import org.sweep.worker.DataKind;
 import org.sweep.worker.EtaMode;
+import org.sweep.worker.Loss;
 import org.sweep.worker.TaskSpec;
+import org.sweep.worker.TrainLayers;
 
 class TaskIdsTest {
 
@@ -33,8 +37,8 @@ class TaskIdsTest {
     /** Random doubles checked for exact round trip of the canonical number form. */
     private static final int ROUND_TRIP_SAMPLES = 1_500;
 
-    private static TaskSpec with(String loss, String activation, int batchSize, String trainLayers) {
-        return new TaskSpec(16, 20, 10, "sphere", "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 1000, 1e-6, 30, 6,
+    private static TaskSpec with(Loss loss, Activation activation, int batchSize, TrainLayers trainLayers) {
+        return new TaskSpec(16, 20, 10, DataKind.SPHERE, "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 1000, 1e-6, 30, 6,
                 loss, activation, batchSize, trainLayers);
     }
 
@@ -46,19 +50,19 @@ class TaskIdsTest {
     @Test
     void idsNeverChange() {
         assertEquals(DEFAULT_ID, TaskIds.taskId(DEFAULT));
-        assertEquals(EXTENDED_ID, TaskIds.taskId(with("logistic", "tanh", 4, "both")));
+        assertEquals(EXTENDED_ID, TaskIds.taskId(with(Loss.LOGISTIC, Activation.TANH, 4, TrainLayers.BOTH)));
     }
 
     @Test
     void extensionFieldsAtTheirDefaultDoNotEnterTheCanonicalForm() {
-        assertEquals(DEFAULT_JSON, TaskIds.canonicalJson(with("square", "relu", 0, "first")));
+        assertEquals(DEFAULT_JSON, TaskIds.canonicalJson(with(Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST)));
         String head = DEFAULT_JSON.substring(0, DEFAULT_JSON.length() - 1);
-        assertEquals(head + ",\"loss\":\"logistic\"}", TaskIds.canonicalJson(with("logistic", "relu", 0, "first")));
-        assertEquals(head + ",\"activation\":\"gelu\"}", TaskIds.canonicalJson(with("square", "gelu", 0, "first")));
-        assertEquals(head + ",\"batch_size\":5}", TaskIds.canonicalJson(with("square", "relu", 5, "first")));
-        assertEquals(head + ",\"train_layers\":\"both\"}", TaskIds.canonicalJson(with("square", "relu", 0, "both")));
+        assertEquals(head + ",\"loss\":\"logistic\"}", TaskIds.canonicalJson(with(Loss.LOGISTIC, Activation.RELU, 0, TrainLayers.FIRST)));
+        assertEquals(head + ",\"activation\":\"gelu\"}", TaskIds.canonicalJson(with(Loss.SQUARE, Activation.GELU, 0, TrainLayers.FIRST)));
+        assertEquals(head + ",\"batch_size\":5}", TaskIds.canonicalJson(with(Loss.SQUARE, Activation.RELU, 5, TrainLayers.FIRST)));
+        assertEquals(head + ",\"train_layers\":\"both\"}", TaskIds.canonicalJson(with(Loss.SQUARE, Activation.RELU, 0, TrainLayers.BOTH)));
         assertEquals(head + ",\"loss\":\"logistic\",\"activation\":\"tanh\",\"batch_size\":4,\"train_layers\":\"both\"}",
-                TaskIds.canonicalJson(with("logistic", "tanh", 4, "both")));
+                TaskIds.canonicalJson(with(Loss.LOGISTIC, Activation.TANH, 4, TrainLayers.BOTH)));
     }
 
     @Test
@@ -68,15 +72,15 @@ class TaskIdsTest {
         List<TaskSpec> variants = List.of(
                 TaskSpec.sphere(17, 20, 10, 0, 0), TaskSpec.sphere(16, 21, 10, 0, 0), TaskSpec.sphere(16, 20, 11, 0, 0),
                 TaskSpec.sphere(16, 20, 10, 1, 0), TaskSpec.sphere(16, 20, 10, 0, 1),
-                new TaskSpec(16, 20, 10, "file", "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 1000, 1e-6, 30, 6,
-                        "square", "relu", 0, "first"),
-                new TaskSpec(16, 20, 10, "sphere", "x", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 1000, 1e-6, 30, 6,
-                        "square", "relu", 0, "first"),
+                new TaskSpec(16, 20, 10, DataKind.CSV, "", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 1000, 1e-6, 30, 6,
+                        Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST),
+                new TaskSpec(16, 20, 10, DataKind.SPHERE, "x", 0, "gaussian", 1.0, 0, 0.5, EtaMode.STABILITY, 1000, 1e-6, 30, 6,
+                        Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST),
                 DEFAULT.withLabels("sign"), DEFAULT.withKappa(2.0), DEFAULT.withEta(0.25, EtaMode.STABILITY),
                 DEFAULT.withEta(0.5, EtaMode.THEORY), DEFAULT.withSteps(999), DEFAULT.withTargetLossRatio(0),
                 DEFAULT.withCheckpoints(31, 6), DEFAULT.withCheckpoints(30, 5),
-                with("logistic", "relu", 0, "first"), with("square", "tanh", 0, "first"),
-                with("square", "relu", 1, "first"), with("square", "relu", 0, "both"));
+                with(Loss.LOGISTIC, Activation.RELU, 0, TrainLayers.FIRST), with(Loss.SQUARE, Activation.TANH, 0, TrainLayers.FIRST),
+                with(Loss.SQUARE, Activation.RELU, 1, TrainLayers.FIRST), with(Loss.SQUARE, Activation.RELU, 0, TrainLayers.BOTH));
         for (TaskSpec s : variants) {
             assertTrue(ids.add(TaskIds.taskId(s)), () -> "id of " + s + " collides");
             assertTrue(TaskIds.taskId(s).matches("[0-9a-f]{16}"));
@@ -85,8 +89,8 @@ class TaskIdsTest {
 
     @Test
     void stringsAreEscaped() {
-        TaskSpec s = new TaskSpec(16, 20, 10, "file", "a\"b\\c\td\u0001é", 0, "true", 1.0, 0, 0.5, EtaMode.ABSOLUTE,
-                1000, 1e-6, 30, 6, "square", "relu", 0, "first");
+        TaskSpec s = new TaskSpec(16, 20, 10, DataKind.CSV, "a\"b\\c\td\u0001é", 0, "true", 1.0, 0, 0.5, EtaMode.ABSOLUTE,
+                1000, 1e-6, 30, 6, Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST);
         assertTrue(TaskIds.canonicalJson(s).contains("\"dataset\":\"a\\\"b\\\\c\\td\\u0001é\""),
                 TaskIds.canonicalJson(s));
     }

@@ -12,8 +12,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sweep.worker.Activation;
+import org.sweep.worker.DataKind;
 import org.sweep.worker.EtaMode;
+import org.sweep.worker.Loss;
 import org.sweep.worker.TaskSpec;
+import org.sweep.worker.TrainLayers;
 
 /**
  * Every validation error of a sweep file, with the exact message the user sees. Each sweep text
@@ -494,8 +498,8 @@ class ValidationTest {
                 () -> SweepPlanner.plan("s.yaml", text, List.of(), 1L << 30));
         // The largest task is width 4096, n 20000: about 8 (n m + m d + 3 n^2) = 1.03e10 bytes, where
         // the 3 n^2 term dominates, so n is blamed. Its exact figure is the worker's estimate.
-        long bytes = SweepPlanner.Estimates.bytes(new TaskSpec(4096, 20000, 10, "sphere", "", 0, "gaussian", 1.0, 0,
-                0.5, EtaMode.STABILITY, 100, 1e-6, 30, 6, "square", "relu", 0, "first"));
+        long bytes = SweepPlanner.Estimates.bytes(new TaskSpec(4096, 20000, 10, DataKind.SPHERE, "", 0, "gaussian", 1.0, 0,
+                0.5, EtaMode.STABILITY, 100, 1e-6, 30, 6, Loss.SQUARE, Activation.RELU, 0, TrainLayers.FIRST));
         assertTrue(bytes > 8.0 * 3 * 20000 * 20000 && bytes < 2 * 8.0 * (20000.0 * 4096 + 3.0 * 20000 * 20000));
         assertEquals("s.yaml:4: grid.n: task width=4096 n=20000 d=10 needs an estimated "
                 + SweepPlanner.Estimates.human(bytes) + ", more than the executor memory of 1.0 GiB "

@@ -1,5 +1,6 @@
 package org.sweep.driver.run;
 
+import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.Tables;
 
@@ -250,5 +251,65 @@ public class SweepRunnerTest {
             assertEquals(0, df.count());
             assertEquals(List.of(Tables.schema(table).fieldNames()), List.of(df.schema().fieldNames()));
         }
+    }
+
+    @Test
+    void compactionMergesSmallWavesIntoOneFilePerTableWithTheSameRows(@TempDir Path out) throws Exception {
+        // 24 tasks on 2 cores: waves of 8 and 16 tasks, i.e. two files per wave table before compaction.
+        SweepPlan plan = FakeWorker.plan("compact", new int[] {8, 16, 32}, 8, 0.5);
+        SparkTests.run(spark, out, plan, FakeWorker::run);
+        ResultStore store = new ResultStore(out);
+        String[] cols = {"task_id", "width", "seed", "rate_empirical", "created_at", "seconds_total"};
+        List<Row> runs = sorted(store, Tables.RUNS, cols);
+        List<Row> traj = sorted(store, Tables.TRAJECTORIES, "task_id", "step", "loss");
+        List<Row> spectra = sorted(store, Tables.SPECTRA, "task_id", "matrix", "eigenvalues");
+        int wavesBefore = store.committedWaves().size();
+        assertEquals(2, store.committedFiles(Tables.RUNS).size());
+
+        assertEquals(2, new Compaction(spark, store, 1).compact("compact"));
+        for (String t : Tables.WAVE_TABLES) {
+            assertEquals(1, store.committedFiles(t).size(), "files of " + t);
+        }
+        assertEquals(wavesBefore - 1, store.committedWaves().size(), "two wave markers replaced by one");
+        assertEquals(runs, sorted(store, Tables.RUNS, cols));
+        assertEquals(traj, sorted(store, Tables.TRAJECTORIES, "task_id", "step", "loss"));
+        assertEquals(spectra, sorted(store, Tables.SPECTRA, "task_id", "matrix", "eigenvalues"));
+        assertExactlyOnce(store, plan);
+        assertEquals(0, new Compaction(spark, store, 1).compact("compact"), "one wave: nothing to merge");
+        assertEquals(0, Compaction.finishPending(store), "nothing half done");
+        assertEquals(0, dataFiles(out).filter(p -> p.toString().contains("_staging")).count());
+    }
+
+    @Test
+    void aCompactionKilledAfterItsMarkerIsCompletedByTheNextRun(@TempDir Path out) throws Exception {
+        SweepPlan plan = FakeWorker.plan("halfcompact", new int[] {8, 16, 32}, 8, 0.5);
+        SparkTests.run(spark, out, plan, FakeWorker::run);
+        ResultStore store = new ResultStore(out);
+        // Keep copies of the old waves' markers and files, compact, then put them back: the state of a
+        // compaction killed right after its record (old and new waves both committed).
+        Path saved = Files.createDirectories(out.resolve("saved"));
+        List<Path> old = new java.util.ArrayList<>();
+        for (String t : Tables.WAVE_TABLES) {
+            store.committedFiles(t).forEach(f -> old.add(Path.of(f.toUri().getPath())));
+        }
+        Set<String> oldWaves = new HashSet<>();
+        for (Path f : old) {
+            oldWaves.add(ResultStore.waveOf(f.getFileName().toString()));
+            Files.copy(f, saved.resolve(f.getParent().getParent().getFileName() + "-" + f.getFileName()));
+        }
+        for (String w : oldWaves) {
+            Files.copy(out.resolve("_commits").resolve(w), saved.resolve("marker-" + w));
+        }
+        new Compaction(spark, store, 1).compact("halfcompact");
+        for (Path f : old) {
+            Files.copy(saved.resolve(f.getParent().getParent().getFileName() + "-" + f.getFileName()), f);
+        }
+        for (String w : oldWaves) {
+            Files.copy(saved.resolve("marker-" + w), out.resolve("_commits").resolve(w));
+        }
+        assertEquals(plan.tasks().size(), new ResultStore(out).view(spark, Tables.RUNS).count(),
+                "the replaced waves are invisible while the compaction is half done: no row twice");
+        SparkTests.run(spark, out, plan, FakeWorker::run);   // lock, finishPending, recover, nothing to run
+        assertExactlyOnce(store, plan);
     }
 }
