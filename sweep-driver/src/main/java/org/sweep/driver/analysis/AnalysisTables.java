@@ -1,12 +1,9 @@
 package org.sweep.driver.analysis;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -17,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sweep.driver.store.ResultStore;
 
 /**
  * The analysis tables {@code thresholds} and {@code exponents}, stored beside the result tables as
@@ -127,17 +125,17 @@ public final class AnalysisTables {
         }
         Path target = partition(out, table, sweep, criterion);
         Path staging = out.resolve(table).resolve(".staging-" + sweep + "-" + criterion);
-        deleteTree(staging);
+        ResultStore.deleteTree(staging);
         spark.createDataFrame(fileRows, DataTypes.createStructType(fileFields)).coalesce(1)
                 .write().mode(SaveMode.Overwrite).parquet(staging.toUri().toString());
         Files.createDirectories(target.getParent());
         Path old = out.resolve(table).resolve(".old-" + sweep + "-" + criterion);
-        deleteTree(old);
+        ResultStore.deleteTree(old);
         if (Files.exists(target)) {
-            move(target, old);
+            ResultStore.moveAtomic(target, old);
         }
-        move(staging, target);
-        deleteTree(old);
+        ResultStore.moveAtomic(staging, target);
+        ResultStore.deleteTree(old);
     }
 
     /**
@@ -195,25 +193,6 @@ public final class AnalysisTables {
             Dataset<Row> df = read(spark, out, t);
             if (df != null) {
                 df.createOrReplaceTempView(t);
-            }
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -1,6 +1,5 @@
 package org.sweep.driver.cli;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -11,8 +10,10 @@ import picocli.CommandLine.Option;
  * A picocli mixin, so each command's usage lists them from this one definition.
  */
 public final class CommonOptions {
-    @Option(names = "--out", paramLabel = "DIR", description = "result directory (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("results");
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "result directory: a path, or a Hadoop file system URI (hdfs://, s3a://, file://)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String out = "results";
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master: local[*], local[N], local-cluster[...], spark://HOST:PORT, yarn,"

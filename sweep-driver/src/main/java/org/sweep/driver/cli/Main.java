@@ -331,13 +331,13 @@ public final class Main implements Callable<Integer> {
         return a;
     }
 
+    /** The local directory of an existing, checked result store (commands that read files directly). */
     static Path existingOut(CommonOptions a) throws UsageException {
-        if (!Files.isDirectory(a.out)) {
-            throw new UsageException("no results at " + a.out.toAbsolutePath() + " (not a directory); run a sweep"
-                    + " first or pass --out DIR");
+        ResultStore store = existingStore(a, System.err);
+        if (!store.isLocal()) {
+            throw new UsageException("--out " + store.location() + ": this command reads a local directory only");
         }
-        checkTables(new ResultStore(a.out));
-        return a.out;
+        return store.out();
     }
 
     /** Refuses tables written with an incompatible schema before anything reads or appends to them. */
@@ -347,5 +347,30 @@ public final class Main implements Callable<Integer> {
         } catch (TableCheck.IncompatibleException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * The store of an existing result directory, checked before anything reads it: incompatible
+     * tables are refused, damaged waves reported in one line each (the views leave them out).
+     */
+    static ResultStore existingStore(CommonOptions a, PrintStream err) throws UsageException {
+        ResultStore store = ResultStore.at(a.out);
+        try {
+            if (!store.exists()) {
+                throw new UsageException("no results at " + (store.isLocal() ? store.out() : store.location())
+                        + " (not a directory); run a sweep first or pass --out DIR");
+            }
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot read " + store.location() + ": " + e.getMessage());
+        }
+        try {
+            for (ResultStore.Damage d : TableCheck.check(store)) {
+                err.println("sweep: " + d.line() + "; its tasks are left out of the tables until 'bin/sweep run'"
+                        + " of that sweep runs them again");
+            }
+        } catch (TableCheck.IncompatibleException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return store;
     }
 }

@@ -93,12 +93,12 @@ public final class Reports {
                 + " AND task_id NOT IN (SELECT task_id FROM " + PLAN_VIEW + ")", sweepParam(sweep)).first().getLong(0);
         if (others > 0) {
             out.printf("(sweep %s also holds %d stored task(s) of other configurations, not in this summary;"
-                    + " see: bin/sweep status FILE --out %s)%n", sweep, others, store.out());
+                    + " see: bin/sweep status FILE --out %s)%n", sweep, others, store.location());
         }
         if (c[1] + c[2] > 0) {
             out.printf("WARNING: %d task(s) diverged and %d failed; see: bin/sweep sql --out %s \"SELECT task_id,"
                     + " width, n, eta, status, message FROM runs WHERE sweep = %s AND status <> 'ok'\"%n",
-                    c[1], c[2], store.out(), shownLiteral(sweep));
+                    c[1], c[2], store.location(), shownLiteral(sweep));
         }
         long degenerate = spark.sql("SELECT count(*)" + inPlan(sweep) + " AND lambda0 <= :ratio * lambda_max_inf",
                 Map.of("sweep", sweep, "ratio", DEGENERATE_LAMBDA0)).first().getLong(0);
@@ -107,9 +107,9 @@ public final class Reports {
                     + " parallel inputs make H_inf singular, and the convergence guarantees of Du et al. do not"
                     + " apply to them%n", degenerate, DEGENERATE_LAMBDA0);
         }
-        out.println("results: " + store.out());
+        out.println("results: " + store.location());
         out.printf("example: bin/sweep sql --out %s \"SELECT width, n, median(rate_empirical), avg(loss_final)"
-                + " FROM runs WHERE sweep = %s GROUP BY width, n ORDER BY width, n\"%n", store.out(), shownLiteral(sweep));
+                + " FROM runs WHERE sweep = %s GROUP BY width, n ORDER BY width, n\"%n", store.location(), shownLiteral(sweep));
     }
 
     /**

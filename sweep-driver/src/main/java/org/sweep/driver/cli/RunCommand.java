@@ -10,10 +10,9 @@ import org.sweep.driver.plan.SweepPlan;
 import org.sweep.driver.plan.SweepPlanner;
 import org.sweep.driver.run.FileData;
 import org.sweep.driver.run.Progress;
+import org.sweep.driver.run.SweepJob;
 import org.sweep.driver.run.SweepRunner;
 import org.sweep.driver.run.TaskFunction;
-import org.sweep.driver.store.Compaction;
-import org.sweep.driver.store.OutputLock;
 import org.sweep.driver.store.ResultStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
         Path file = Main.sweepFile(oneFile(spec, files));
         SweepPlan plan = SweepPlanner.plan(file, set.sets, Main.executorMemoryBytes(common));
         Main.checkMaster(common);
-        ResultStore store = new ResultStore(common.out);
+        ResultStore store = ResultStore.at(common.out);
         try {
             store.init();
         } catch (IOException e) {
@@ -115,14 +114,7 @@ final class RunCommand implements Callable<Integer> {
         // No shutdown hook releases the lock: on Ctrl-C or kill the main thread may still be moving a
         // wave's files while hooks run, so the lock stays until the process is gone and the next run
         // takes it over as stale (its pid is dead), then recovers under it.
-        try (OutputLock lock = OutputLock.acquire(store.out())) {
-            Compaction.finishPending(store);
-            int removed = store.recover();
-            if (removed > 0) {
-                io.err().println("sweep: removed " + removed + " file(s) of waves an interrupted run left"
-                        + " uncommitted; their tasks run again");
-            }
-            Main.checkTables(store);
+        try (SweepJob job = open(store, plan.name())) {
             // Everything that can reject the input has run (bad input stays a single line); the
             // user sees that it began before the seconds of Spark's start.
             io.err().println("sweep: planned " + plan.name() + " from " + file + ": " + plan.tasks().size()
@@ -135,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             }
             SparkSession spark = Main.session(common, "sweep run " + plan.name());
             TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
-            SweepRunner runner = new SweepRunner(spark, store, fn, common.master, io.err(), Progress.stderrIsTerminal())
+            SweepRunner runner = job.runner(spark, fn, common.master, Progress.stderrIsTerminal())
                     .withPacking(!noPack, Math.max(plan.peakBytes(), SweepRunner.DEFAULT_PACK_MEMORY_BYTES));
             org.sweep.driver.run.Interruption stop = org.sweep.driver.run.Interruption.install(runner::storedTasks,
                     io.err());
@@ -144,6 +136,15 @@ final class RunCommand implements Callable<Integer> {
             store.registerViews(spark);
             Reports.printSummary(spark, report, store, plan, io.out());
             return Main.OK;
+        }
+    }
+
+    /** Lock, recovery, check and repair (SweepJob); a refused directory is a usage error (exit 2). */
+    private SweepJob open(ResultStore store, String sweep) throws Exception {
+        try {
+            return SweepJob.open(store, sweep, io.err());
+        } catch (SweepJob.RefusedException e) {
+            throw new Main.UsageException(e.getMessage());
         }
     }
 }

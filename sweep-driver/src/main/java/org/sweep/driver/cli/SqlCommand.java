@@ -58,7 +58,7 @@ final class SqlCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "sql expects exactly one quoted statement, got "
                     + statements.size() + " arguments (or none, to read statements from stdin)");
         }
-        ResultStore store = new ResultStore(Main.existingOut(common));
+        ResultStore store = Main.existingStore(common, io.err());
         try {
             SqlGuard.checkConf(common.conf);
         } catch (SqlGuard.RefusedException e) {

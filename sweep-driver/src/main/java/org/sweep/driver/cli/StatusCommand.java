@@ -48,7 +48,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         SweepPlan plan = extra.isEmpty() ? null
                 : SweepPlanner.plan(Main.sweepFile(extra.get(0)), set.sets, Main.executorMemoryBytes(common));
-        ResultStore store = new ResultStore(Main.existingOut(common));
+        ResultStore store = Main.existingStore(common, io.err());
         SparkSession spark = Main.session(Main.forQueries(common), "sweep status");
         store.registerViews(spark);
         if (plan != null) {

@@ -8,20 +8,16 @@ import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.Tables;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
@@ -37,7 +33,7 @@ import org.sweep.worker.Status;
 
 /**
  * Runs the tasks of a plan that are not stored yet, in waves, and commits each wave through
- * {@link ResultStore}. The caller holds the output lock and has run {@link ResultStore#recover()}.
+ * {@link ResultStore}. The caller holds the output lock and has run {@link ResultStore#recover} (see {@link SweepJob}).
  *
  * <h2>One wave</h2>
  * <ol>
@@ -53,8 +49,10 @@ import org.sweep.worker.Status;
  *       spectra waves: see {@link #TRAJECTORY_ROWS_PER_FILE}, {@link #SPECTRUM_VALUES_PER_FILE}). If an
  *       executor is lost in between, Spark recomputes its lost partitions; the worker is
  *       deterministic, so the rows are the same.</li>
- *   <li>The staged runs are checked: as many rows as tasks, each task_id once.</li>
- *   <li>Part files are moved into the tables and the wave's commit marker is written.</li>
+ *   <li>The staged runs are checked: as many rows as tasks, each task_id once, none already stored
+ *       (read again from the waves committed meanwhile: see {@link #refuseCommitted}).</li>
+ *   <li>Part files are moved into the tables and the wave's commit record, with the files and row
+ *       counts of every table, is written ({@link ResultStore#commitWave}).</li>
  * </ol>
  *
  * <h2>Why rows are never doubled</h2>
@@ -111,6 +109,10 @@ public final class SweepRunner {
     private final PrintStream err;
     private final boolean tty;
     private CommitHook hook = CommitHook.NONE;
+    /** Committed task ids of the sweep being run, and the waves they were read from. */
+    private final Set<String> stored = new HashSet<>();
+    private final Set<String> knownWaves = new HashSet<>();
+    private final Set<String> ownWaves = new HashSet<>();
     private boolean packing = true;
     private long packMemoryBytes = DEFAULT_PACK_MEMORY_BYTES;
 
@@ -145,12 +147,45 @@ public final class SweepRunner {
 
     /** task_ids stored (committed) for a sweep. */
     public Set<String> storedTaskIds(String sweep) {
+        return taskIds(sweep, store.committedFiles(Tables.RUNS));
+    }
+
+    private Set<String> taskIds(String sweep, List<org.apache.hadoop.fs.Path> runsFiles) {
         Set<String> ids = new HashSet<>();
-        for (Row r : store.view(spark, Tables.RUNS).where(col("sweep").equalTo(lit(sweep))).select("task_id")
-                .collectAsList()) {
+        for (Row r : store.view(spark, Tables.RUNS, runsFiles).where(col("sweep").equalTo(lit(sweep)))
+                .select("task_id").collectAsList()) {
             ids.add(r.getString(0));
         }
         return ids;
+    }
+
+    /**
+     * The second line of defence against a task stored twice (the lock is the first): before a wave
+     * is committed, the waves committed since this run read the stored task ids (by another writer,
+     * which only a broken or bypassed lock allows) are read, and a wave holding any task id already
+     * committed is refused; its staged files are dropped and the run stops.
+     */
+    private void refuseCommitted(String sweep, String waveId, List<String> ids) throws IOException {
+        Set<String> now = store.committedWaves();
+        now.removeAll(knownWaves);
+        now.removeAll(ownWaves);
+        if (!now.isEmpty()) {
+            List<org.apache.hadoop.fs.Path> files = new ArrayList<>();
+            for (var e : store.committedByWave().entrySet()) {
+                if (now.contains(e.getKey())) {
+                    e.getValue().stream().filter(f -> f.table().equals(Tables.RUNS)).forEach(f -> files.add(f.path()));
+                }
+            }
+            stored.addAll(taskIds(sweep, files));
+            knownWaves.addAll(now);
+        }
+        List<String> dup = ids.stream().filter(stored::contains).sorted().toList();
+        if (!dup.isEmpty()) {
+            store.dropStaging(waveId);
+            throw new IllegalStateException("wave " + waveId + " of sweep " + sweep + " was not committed: " + dup.size()
+                    + " of its task ids are already stored (e.g. " + dup.get(0) + "), committed meanwhile by another"
+                    + " writer of " + store.location() + "; is a second run writing there without the lock?");
+        }
     }
 
     /**
@@ -181,7 +216,8 @@ public final class SweepRunner {
         String sweep = plan.name();
         String codeVersion = Provenance.codeVersion();
         int planned = (int) plan.tasks().stream().map(PlannedTask::taskId).distinct().count();
-        Set<String> stored = storedTaskIds(sweep);
+        knownWaves.addAll(store.committedWaves());
+        stored.addAll(storedTaskIds(sweep));
         List<PlannedTask> todo = pending(plan.tasks(), stored);
         int already = planned - todo.size();
         storedSoFar = already;
@@ -195,7 +231,7 @@ public final class SweepRunner {
         double todoFlops = todo.stream().mapToDouble(PlannedTask::estimatedFlops).sum();
         if (already > 0) {
             err.println("sweep " + sweep + ": " + already + " of " + planned + " tasks already stored in "
-                    + store.out() + "; running the other " + todo.size());
+                    + store.location() + "; running the other " + todo.size());
         }
         long ok = 0;
         long diverged = 0;
@@ -244,37 +280,39 @@ public final class SweepRunner {
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             WaveStats st = outcomes.map(WaveStats::of).reduce(WaveStats::plus);
-            java.nio.file.Path staging = store.stagingDir(waveId);
             spark.createDataFrame(outcomes.map(o -> Tables.runsRow(o, codeVersion)).coalesce(1),
                             Tables.fileSchema(Tables.RUNS))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.RUNS).toUri().toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.RUNS));
             int trajFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.trajectoryRows() + TRAJECTORY_ROWS_PER_FILE - 1) / TRAJECTORY_ROWS_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.trajectoryRows(o).iterator()).coalesce(trajFiles),
                             Tables.fileSchema(Tables.TRAJECTORIES))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.TRAJECTORIES).toUri().toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.TRAJECTORIES));
             int specFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.spectrumValues() + SPECTRUM_VALUES_PER_FILE - 1) / SPECTRUM_VALUES_PER_FILE));
             spark.createDataFrame(outcomes.flatMap(o -> Tables.spectraRows(o).iterator()).coalesce(specFiles),
                             Tables.fileSchema(Tables.SPECTRA))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SPECTRA).toUri().toString());
+                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.SPECTRA));
             hook.at("staged", waveId);
 
-            Row check = spark.read().schema(Tables.fileSchema(Tables.RUNS)).parquet(staging.resolve(Tables.RUNS).toUri().toString())
-                    .agg(count(lit(1)), countDistinct(col("task_id"))).first();
-            if (check.getLong(0) != wave.size() || check.getLong(1) != wave.size()) {
-                throw new IllegalStateException("wave " + waveId + " staged " + check.getLong(0) + " runs rows with "
-                        + check.getLong(1) + " distinct task ids for " + wave.size() + " tasks; not committed");
+            List<String> ids = new ArrayList<>();
+            for (Row r : spark.read().schema(Tables.fileSchema(Tables.RUNS))
+                    .parquet(store.staged(waveId, Tables.RUNS)).select("task_id").collectAsList()) {
+                ids.add(r.getString(0));
             }
-            int files = 0;
-            for (String table : Tables.WAVE_TABLES) {
-                files += store.moveStaged(waveId, table, sweep);
-                hook.at("moved:" + table, waveId);
+            if (ids.size() != wave.size() || new HashSet<>(ids).size() != wave.size()) {
+                throw new IllegalStateException("wave " + waveId + " staged " + ids.size() + " runs rows with "
+                        + new HashSet<>(ids).size() + " distinct task ids for " + wave.size() + " tasks; not committed");
             }
-            store.markCommitted(waveId, String.format(Locale.ROOT,
-                    "sweep=%s%ntasks=%d%nok=%d%ndiverged=%d%nfailed=%d%ntrajectory_rows=%d%nfiles=%d%n",
-                    sweep, st.tasks(), st.ok(), st.diverged(), st.failed(), st.trajectoryRows(), files));
-            hook.at("committed", waveId);
+            refuseCommitted(sweep, waveId, ids);
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("tasks", st.tasks());
+            counts.put("ok", st.ok());
+            counts.put("diverged", st.diverged());
+            counts.put("failed", st.failed());
+            store.commitWave(waveId, sweep, Tables.WAVE_TABLES, counts, stage -> hook.at(stage, waveId));
+            ownWaves.add(waveId);
+            stored.addAll(ids);
             store.dropStaging(waveId);
             return st;
         } finally {
@@ -296,31 +334,19 @@ public final class SweepRunner {
             }
         }
         Row row = Tables.sweepsRow(config.toString(), tasks, startedAt, finishedAt, codeVersion, master);
-        java.nio.file.Path staging = store.stagingDir(recordId + (first ? "" : "-end"));
+        String stagingId = recordId + (first ? "" : "-end");
         spark.createDataFrame(List.of(row), Tables.fileSchema(Tables.SWEEPS)).coalesce(1)
-                .write().mode(SaveMode.ErrorIfExists).parquet(staging.resolve(Tables.SWEEPS).toUri().toString());
+                .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(stagingId, Tables.SWEEPS));
         try {
-            // Moves staging/<id>[-end]/sweeps/part-* to sweeps/sweep=<name>/part-<id>-00000.parquet,
-            // replacing the started record atomically at the end.
-            java.nio.file.Path src = staging.resolve(Tables.SWEEPS);
-            java.nio.file.Path dst = store.partitionDir(Tables.SWEEPS, plan.name());
-            java.nio.file.Files.createDirectories(dst);
-            try (var fs = java.nio.file.Files.list(src)) {
-                for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) fs.filter(
-                        p -> p.getFileName().toString().startsWith("part-")
-                                && p.getFileName().toString().endsWith(".parquet")).sorted()::iterator) {
-                    java.nio.file.Files.move(p, dst.resolve("part-" + recordId + "-00000.parquet"),
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            // The first record commits like a wave (sweeps/sweep=<name>/part-<id>-00000.parquet); the
+            // finished record replaces that file atomically at the end.
             if (first) {
-                store.markCommitted(recordId, "sweep=" + plan.name() + "\nrecord=sweeps\n");
+                store.commitWave(recordId, plan.name(), List.of(Tables.SWEEPS), Map.of("record", "sweeps"), st -> { });
+            } else {
+                store.replaceRecord(recordId, stagingId, plan.name());
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         } finally {
-            ResultStore.deleteTree(staging);
+            store.dropStaging(stagingId);
         }
     }
 }

@@ -3,20 +3,16 @@ package org.sweep.driver.store;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Properties;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The exclusive lock of an output directory: the file {@code OUT/_lock}, created atomically
- * ({@code CREATE_NEW}) and holding the owner's pid, host and start time. A second {@code run} on the
+ * ({@code CREATE_NEW} locally, {@code create(overwrite=false)} on a Hadoop file system) and holding the owner's pid, host and start time. A second {@code run} on the
  * same directory is refused while the owner lives. A lock from another host cannot be checked and is
  * always respected; remove it by hand if that run is known to be gone.
  *
@@ -62,11 +58,13 @@ public final class OutputLock implements AutoCloseable {
         TakeoverHook NONE = step -> { };
     }
 
+    private final StoreFs fs;
     private final Path file;
     private final String token;
     private boolean released;
 
-    private OutputLock(Path file, String token) {
+    private OutputLock(StoreFs fs, Path file, String token) {
+        this.fs = fs;
         this.file = file;
         this.token = token;
     }
@@ -85,21 +83,26 @@ public final class OutputLock implements AutoCloseable {
      * @return the lock; release it with {@link #close()}
      * @throws HeldException when a live process (or one on another host) holds it
      */
-    public static OutputLock acquire(Path outDir) throws IOException, HeldException {
+    public static OutputLock acquire(java.nio.file.Path outDir) throws IOException, HeldException {
         return acquire(outDir, TakeoverHook.NONE, System.err);
     }
 
-    static OutputLock acquire(Path outDir, TakeoverHook hook, java.io.PrintStream err)
+    static OutputLock acquire(java.nio.file.Path outDir, TakeoverHook hook, java.io.PrintStream err)
             throws IOException, HeldException {
-        Path file = outDir.resolve("_lock");
+        return acquire(new StoreFs.Local(), new Path(outDir.toAbsolutePath().normalize().toString()), hook, err);
+    }
+
+    static OutputLock acquire(StoreFs fs, Path outDir, TakeoverHook hook, java.io.PrintStream err)
+            throws IOException, HeldException {
+        Path file = new Path(outDir, "_lock");
         long pid = ProcessHandle.current().pid();
         String host = localHost();
         String token = "pid=" + pid + "\nhost=" + host + "\nstarted=" + Instant.now() + "\n";
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            if (create(file, token)) {
-                return new OutputLock(file, token);
+            if (fs.createNew(file, token.getBytes(StandardCharsets.UTF_8))) {
+                return new OutputLock(fs, file, token);
             }
-            Snapshot seen = Snapshot.read(file);
+            Snapshot seen = Snapshot.read(fs, file);
             if (seen == null) {
                 continue; // removed meanwhile: try again
             }
@@ -107,7 +110,7 @@ public final class OutputLock implements AutoCloseable {
             if (stale == null) {
                 throw new HeldException(seen.heldMessage(outDir, file));
             }
-            Path claim = claim(outDir, seen);
+            Path claim = claim(fs, outDir, seen);
             if (claim == null) {
                 // Another starter is taking this stale lock over: wait and look again.
                 sleep();
@@ -115,55 +118,43 @@ public final class OutputLock implements AutoCloseable {
             }
             try {
                 hook.at("claimed");
-                Snapshot now = Snapshot.read(file);
+                Snapshot now = Snapshot.read(fs, file);
                 if (now == null || !now.sameAs(seen)) {
                     continue; // changed under us: someone else took it or released it
                 }
-                Files.deleteIfExists(file);
+                fs.delete(file);
                 hook.at("deleted");
-                if (create(file, token)) {
+                if (fs.createNew(file, token.getBytes(StandardCharsets.UTF_8))) {
                     err.println("sweep: took over the stale lock " + file + " (" + stale + ")");
-                    return new OutputLock(file, token);
+                    return new OutputLock(fs, file, token);
                 }
                 // A fresh starter created the lock in between: the next round sees it alive.
             } finally {
-                Files.deleteIfExists(claim);
+                fs.delete(claim);
             }
         }
         throw new HeldException("could not take the lock " + file + " (it keeps changing); is another run starting?");
     }
 
-    /** Creates {@code file} with {@code content} unless it exists; true when created. */
-    private static boolean create(Path file, String content) throws IOException {
-        try {
-            Files.write(file, content.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        }
-    }
-
     /** The name of the first-generation takeover claim of the lock file as it is now (tests). */
-    static String claimName(Path lockFile) throws IOException {
-        return "_lock.takeover-" + Snapshot.read(lockFile).identity();
+    static String claimName(java.nio.file.Path lockFile) throws IOException {
+        return "_lock.takeover-" + Snapshot.read(new StoreFs.Local(), new Path(lockFile.toString())).identity();
     }
 
     /** Creates the takeover claim of a stale lock; null when another live claim exists. */
-    private static Path claim(Path outDir, Snapshot stale) throws IOException {
+    private static Path claim(StoreFs fs, Path outDir, Snapshot stale) throws IOException {
         String base = "_lock.takeover-" + stale.identity();
         for (int gen = 1; gen <= CLAIM_GENERATIONS; gen++) {
-            Path claim = outDir.resolve(gen == 1 ? base : base + "." + gen);
-            if (create(claim, "pid=" + ProcessHandle.current().pid() + "\n")) {
+            Path claim = new Path(outDir, gen == 1 ? base : base + "." + gen);
+            if (fs.createNew(claim, ("pid=" + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8))) {
                 return claim;
             }
-            try {
-                long age = System.currentTimeMillis() - Files.getLastModifiedTime(claim).toMillis();
-                if (age <= UNOWNED_GRACE_MILLIS) {
-                    return null; // a taker is at work
-                }
-            } catch (NoSuchFileException e) {
+            long mtime = fs.mtime(claim);
+            if (mtime < 0) {
                 return null; // the taker just finished
+            }
+            if (System.currentTimeMillis() - mtime <= UNOWNED_GRACE_MILLIS) {
+                return null; // a taker is at work
             }
             // an abandoned claim (its taker died mid-takeover): try the next generation
         }
@@ -180,13 +171,10 @@ public final class OutputLock implements AutoCloseable {
 
     /** What a lock file held when read: bytes and modification time. */
     private record Snapshot(byte[] bytes, long mtime) {
-        static Snapshot read(Path file) throws IOException {
-            try {
-                long mtime = Files.getLastModifiedTime(file).toMillis();
-                return new Snapshot(Files.readAllBytes(file), mtime);
-            } catch (NoSuchFileException e) {
-                return null;
-            }
+        static Snapshot read(StoreFs fs, Path file) throws IOException {
+            long mtime = fs.mtime(file);
+            byte[] bytes = mtime < 0 ? null : fs.readOrNull(file);
+            return bytes == null ? null : new Snapshot(bytes, mtime);
         }
 
         boolean sameAs(Snapshot o) {
@@ -268,8 +256,9 @@ public final class OutputLock implements AutoCloseable {
         }
         released = true;
         try {
-            if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(token)) {
-                Files.delete(file);
+            byte[] now = fs.readOrNull(file);
+            if (now != null && new String(now, StandardCharsets.UTF_8).equals(token)) {
+                fs.delete(file);
             }
         } catch (IOException e) {
             System.err.println("sweep: could not remove lock " + file + ": " + e.getMessage());

@@ -1,10 +1,11 @@
 package org.sweep.driver.store;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
@@ -14,7 +15,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Refuses an output directory whose committed Parquet files do not fit this version's table
+ * Checks the committed waves of an output directory against their commit records (row counts from
+ * the footers; see {@link ResultStore} for what damage means), and refuses an output directory
+ * whose committed Parquet files do not fit this version's table
  * schemas ({@link Tables#fileSchema}), before anything runs or is read. Columns may be added over
  * versions (readers see null in old files, the nullable columns of {@link Tables}); a column whose
  * type changed, or a non-nullable column an old file lacks, would make Spark fail half-way through a
@@ -31,28 +34,62 @@ public final class TableCheck {
         }
     }
 
-    /** Checks every committed file of every table. */
-    public static void check(ResultStore store) throws IncompatibleException {
-        Configuration hadoop = new Configuration(false);
+    /**
+     * Checks every committed file of every table: its schema (an incompatible one stops everything)
+     * and, per committed wave, the rows in its files against the wave's commit record. A wave with
+     * an unreadable file or other row counts is recorded as damaged in the store (readers leave it
+     * out from then on).
+     *
+     * @return every damaged wave (also those with missing files)
+     */
+    public static List<ResultStore.Damage> check(ResultStore store) throws IncompatibleException {
+        Configuration hadoop = store.hadoopConf();
         ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(SQLConf.get());
-        for (String table : Tables.ALL) {
-            StructType expected = Tables.fileSchema(table);
-            for (Path file : store.committedFiles(table)) {
+        for (Map.Entry<String, List<ResultStore.DataFile>> wave : store.committedByWave().entrySet()) {
+            Marker marker = store.marker(wave.getKey());
+            Map<String, Long> rows = new HashMap<>();
+            String damage = null;
+            for (ResultStore.DataFile f : wave.getValue()) {
+                Path file = f.path();
                 StructType actual;
+                long count;
                 try (ParquetFileReader r = ParquetFileReader.open(
-                        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), hadoop))) {
+                        HadoopInputFile.fromPath(file, hadoop))) {
                     actual = converter.convert(r.getFooter().getFileMetaData().getSchema());
+                    count = r.getRecordCount();
                 } catch (IOException | RuntimeException e) {
-                    throw new IncompatibleException(file + ": cannot read its Parquet footer (" + e.getMessage()
-                            + "); the " + table + " table in " + store.out() + " is damaged");
+                    damage = store.relative(file) + " cannot be read as Parquet (" + e.getMessage() + ")";
+                    break;
                 }
-                String problem = problem(expected, actual);
+                String problem = problem(Tables.fileSchema(f.table()), actual);
                 if (problem != null) {
-                    throw new IncompatibleException(file + ": " + problem + "; the " + table + " table in "
-                            + store.out() + " was written by an incompatible version of sweep: use a new --out"
+                    throw new IncompatibleException(file + ": " + problem + "; the " + f.table() + " table in "
+                            + store.location() + " was written by an incompatible version of sweep: use a new --out"
                             + " directory (or move the old one away)");
                 }
+                rows.merge(f.table(), count, Long::sum);
             }
+            if (damage == null) {
+                for (String table : Tables.ALL) {
+                    long expected = marker.rows(table);
+                    long have = rows.getOrDefault(table, 0L);
+                    if (expected >= 0 && expected != have) {
+                        damage = table + " holds " + have + " rows of it, its commit record says " + expected;
+                        break;
+                    }
+                }
+            }
+            if (damage != null) {
+                store.markDamaged(wave.getKey(), damage);
+            }
+        }
+        return store.damage();
+    }
+
+    /** Rows in a Parquet file, from its footer. */
+    public static long rowCount(Path file, Configuration conf) throws IOException {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+            return r.getRecordCount();
         }
     }
 

@@ -219,12 +219,11 @@ class ThresholdAnalysisTest {
                 }
             }
         }
-        // committed as the driver commits a wave: staged, moved into OUT/runs/sweep=cli, marked
+        // committed as the driver commits a wave: staged, moved into OUT/runs/sweep=cli, recorded
         ResultStore store = new ResultStore(dir);
         store.init();
         String wave = store.newWaveId();
-        table(rows).drop("sweep").coalesce(1).write().parquet(store.stagingDir(wave).resolve(Tables.RUNS).toString());
-        store.moveStaged(wave, Tables.RUNS, "cli");
+        table(rows).drop("sweep").coalesce(1).write().parquet(store.staged(wave, Tables.RUNS));
         // trajectories whose one checkpoint puts the residual 0.05 (pass) or 0.3 (fail) of ||u(0) - y|| = 1 off the
         // prediction: kernel_dev_init is derived from them and loss0 = 1/2
         List<Row> traj = new ArrayList<>();
@@ -238,9 +237,8 @@ class ThresholdAnalysisTest {
         StructType trajSchema = new StructType().add("task_id", DataTypes.StringType).add("step", DataTypes.IntegerType)
                 .add("loss", DataTypes.DoubleType).add("loss_pred", DataTypes.DoubleType);
         spark.createDataFrame(traj, trajSchema).coalesce(1).write()
-                .parquet(store.stagingDir(wave).resolve(Tables.TRAJECTORIES).toString());
-        store.moveStaged(wave, Tables.TRAJECTORIES, "cli");
-        store.markCommitted(wave, "synthetic runs");
+                .parquet(store.staged(wave, Tables.TRAJECTORIES));
+        store.commitWave(wave, "cli", List.of(Tables.RUNS, Tables.TRAJECTORIES), java.util.Map.of(), stage -> { });
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Analyze.threshold(spark, dir, new ThresholdOptions("cli", Criterion.BOUND_HOLDS, 0.1, 0.1, 200, 3, 0.95,
                 List.of("seed")), new PrintStream(buf, true, StandardCharsets.UTF_8));

@@ -1,8 +1,6 @@
 package org.sweep.driver.run;
 
 import org.sweep.driver.cli.Main;
-import org.sweep.driver.store.OutputLock;
-import org.sweep.driver.store.Compaction;
 import org.sweep.driver.store.ResultStore;
 
 import java.io.ByteArrayOutputStream;
@@ -28,16 +26,17 @@ public final class SparkTests {
 
     static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
-    /** Takes the lock, recovers, runs the plan with {@code fn}: what {@code bin/sweep run} does. */
+    /** Takes the lock, recovers, checks, repairs, runs the plan with {@code fn}: what {@code bin/sweep run} does. */
     public static SweepRunner.Report run(SparkSession spark, Path out, SweepPlan plan, TaskFunction fn,
                                   SweepRunner.CommitHook hook) throws Exception {
-        ResultStore store = new ResultStore(out);
-        store.init();
-        try (OutputLock lock = OutputLock.acquire(store.out())) {
-            Compaction.finishPending(store);
-            store.recover();
-            return new SweepRunner(spark, store, fn, spark.sparkContext().master(), QUIET, false).withHook(hook)
-                    .run(plan);
+        return run(spark, new ResultStore(out), plan, fn, hook);
+    }
+
+    /** The same on any store (e.g. one opened by URI through the Hadoop file system API). */
+    public static SweepRunner.Report run(SparkSession spark, ResultStore store, SweepPlan plan, TaskFunction fn,
+                                  SweepRunner.CommitHook hook) throws Exception {
+        try (SweepJob job = SweepJob.open(store, plan.name(), QUIET)) {
+            return job.run(spark, plan, fn, spark.sparkContext().master(), false, hook);
         }
     }
 

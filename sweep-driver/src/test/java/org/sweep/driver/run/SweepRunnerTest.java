@@ -153,7 +153,7 @@ public class SweepRunnerTest {
 
     private static Stream<Path> dataFiles(Path out) throws Exception {
         return Files.walk(out).filter(p -> p.getFileName().toString().endsWith(".parquet")
-                && !p.toString().contains("_staging"));
+                && !p.toString().contains("_staging") && !p.toString().contains("_quarantine"));
     }
 
     @Test
@@ -191,7 +191,7 @@ public class SweepRunnerTest {
         FakeWorker.CALLS.set(0);
         assertThrows(IllegalStateException.class, () -> SparkTests.run(spark, out, plan, FakeWorker::run,
                 dieAfterStaging));
-        // That run first recovered (deleting the moved files of the dead wave), then died after staging its
+        // That run first recovered (quarantining the moved files of the dead wave), then died after staging its
         // first wave: 8 of the 16 missing tasks (a first wave has WavePolicy.FIRST_ROUNDS tasks per core).
         assertEquals(WavePolicy.FIRST_ROUNDS * 2, FakeWorker.CALLS.get());
         assertTrue(Files.isDirectory(out.resolve("_staging")), "staged wave left behind");
@@ -206,7 +206,11 @@ public class SweepRunnerTest {
             assertFalse(s.anyMatch(p -> p.toString().contains("_staging" + java.io.File.separator + "w")),
                     "staging cleaned");
         }
-        // Every data file belongs to a committed wave.
+        // The dead wave's two moved files were quarantined, not deleted.
+        try (Stream<Path> s = Files.walk(out.resolve("_quarantine"))) {
+            assertEquals(2, s.filter(p -> p.getFileName().toString().endsWith(".parquet")).count());
+        }
+        // Every data file in the tables belongs to a committed wave.
         Set<String> committed = store.committedWaves();
         try (Stream<Path> s = dataFiles(out)) {
             s.forEach(p -> assertTrue(committed.contains(ResultStore.waveOf(p.getFileName().toString())),
@@ -215,7 +219,7 @@ public class SweepRunnerTest {
     }
 
     @Test
-    void recoverDeletesMovedFilesWithoutMarker(@TempDir Path out) throws Exception {
+    void recoverQuarantinesMovedFilesWithoutMarker(@TempDir Path out) throws Exception {
         SweepPlan plan = FakeWorker.plan("orphans", new int[] {8}, 2, 0.5);
         SparkTests.run(spark, out, plan, FakeWorker::run);
         ResultStore store = new ResultStore(out);
@@ -228,8 +232,12 @@ public class SweepRunnerTest {
         Path orphan = committedFile.resolveSibling(orphanName);
         Files.copy(committedFile, orphan);
         assertEquals(2, store.view(spark, Tables.RUNS).count(), "orphan file not visible to readers");
-        assertEquals(1, store.recover());
+        // Its run committed other waves here, so it provably is an interrupted wave: quarantined.
+        ResultStore.Recovery rec = store.recover("orphans");
+        assertEquals(1, rec.quarantinedFiles());
         assertFalse(Files.exists(orphan));
+        assertTrue(Files.exists(Path.of(store.quarantineDir().toUri().getPath()).resolve(out.relativize(orphan))),
+                "moved, not deleted");
         assertTrue(Files.exists(committedFile));
         assertEquals(2, store.view(spark, Tables.RUNS).count());
     }
@@ -278,11 +286,11 @@ public class SweepRunnerTest {
         SparkTests.run(spark, out, plan, FakeWorker::run);
         ResultStore store = new ResultStore(out);
         // Keep copies of the old waves' markers and files, compact, then put them back: the state of a
-        // compaction killed right after its marker (old and new waves both committed).
+        // compaction killed right after its record (old and new waves both committed).
         Path saved = Files.createDirectories(out.resolve("saved"));
         List<Path> old = new java.util.ArrayList<>();
         for (String t : Tables.WAVE_TABLES) {
-            old.addAll(store.committedFiles(t));
+            store.committedFiles(t).forEach(f -> old.add(Path.of(f.toUri().getPath())));
         }
         Set<String> oldWaves = new HashSet<>();
         for (Path f : old) {
@@ -290,16 +298,17 @@ public class SweepRunnerTest {
             Files.copy(f, saved.resolve(f.getParent().getParent().getFileName() + "-" + f.getFileName()));
         }
         for (String w : oldWaves) {
-            Files.copy(store.commitsDir().resolve(w), saved.resolve("marker-" + w));
+            Files.copy(out.resolve("_commits").resolve(w), saved.resolve("marker-" + w));
         }
         new Compaction(spark, store, 1).compact("halfcompact");
         for (Path f : old) {
             Files.copy(saved.resolve(f.getParent().getParent().getFileName() + "-" + f.getFileName()), f);
         }
         for (String w : oldWaves) {
-            Files.copy(saved.resolve("marker-" + w), store.commitsDir().resolve(w));
+            Files.copy(saved.resolve("marker-" + w), out.resolve("_commits").resolve(w));
         }
-        assertEquals(plan.tasks().size() * 2L, store.view(spark, Tables.RUNS).count(), "rows twice while half done");
+        assertEquals(plan.tasks().size(), new ResultStore(out).view(spark, Tables.RUNS).count(),
+                "the replaced waves are invisible while the compaction is half done: no row twice");
         SparkTests.run(spark, out, plan, FakeWorker::run);   // lock, finishPending, recover, nothing to run
         assertExactlyOnce(store, plan);
     }
