@@ -112,13 +112,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             ThresholdOptions o = estimator.options(sweep);
             try {
-                Analyze.requireSweep(common.out, o.sweep());
+                Analyze.requireSweep(java.nio.file.Path.of(common.out), o.sweep());
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
             }
             SparkSession spark = Main.session(common, "sweep analyze threshold " + o.sweep());
             try {
-                Analyze.threshold(spark, common.out, o, io.out());
+                Analyze.threshold(spark, java.nio.file.Path.of(common.out), o, io.out());
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
             }

@@ -12,9 +12,9 @@ import org.sweep.driver.plan.SweepPlan;
 import org.sweep.driver.plan.SweepPlanner;
 import org.sweep.driver.run.FileData;
 import org.sweep.driver.run.Progress;
+import org.sweep.driver.run.SweepJob;
 import org.sweep.driver.run.SweepRunner;
 import org.sweep.driver.run.TaskFunction;
-import org.sweep.driver.store.OutputLock;
 import org.sweep.driver.store.ResultStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,23 +74,27 @@ final class SearchCommand implements Callable<Integer> {
             throw new Main.UsageException(e.getMessage());
         }
         Main.checkMaster(common);
-        ResultStore store = new ResultStore(common.out);
+        ResultStore store = ResultStore.at(common.out);
+        if (!store.isLocal()) {
+            throw new Main.UsageException("--out " + common.out + ": search writes its analysis tables to a local"
+                    + " directory only");
+        }
         try {
             store.init();
         } catch (IOException e) {
             throw new Main.UsageException(e.getMessage());
         }
-        try (OutputLock lock = OutputLock.acquire(store.out())) {
-            int removed = store.recover();
-            if (removed > 0) {
-                io.err().println("sweep: removed " + removed + " file(s) of waves an interrupted run left"
-                        + " uncommitted; their tasks run again");
-            }
-            Main.checkTables(store);
+        SweepJob opened;
+        try {
+            opened = SweepJob.open(store, coarse.name(), io.err());
+        } catch (SweepJob.RefusedException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        try (SweepJob job = opened) {
             SparkSession spark = Main.session(common, "sweep search " + coarse.name());
             Search.PlanRunner runner = plan -> {
                 TaskFunction fn = FileData.taskFunction(spark, plan, TaskFunction.WORKER);
-                return new SweepRunner(spark, store, fn, common.master, io.err(), Progress.stderrIsTerminal())
+                return job.runner(spark, fn, common.master, Progress.stderrIsTerminal())
                         .withPacking(!noPack, Math.max(plan.peakBytes(), SweepRunner.DEFAULT_PACK_MEMORY_BYTES))
                         .run(plan);
             };

@@ -202,9 +202,9 @@ public class StoreFaultTest {
         assertEquals(1, damage.size(), damage.toString());
         assertTrue(damage.get(0).line().contains("trajectories/sweep=faults/"), damage.get(0).line());
         store.registerViews(spark);
-        Row status = Reports.status(spark).first();
-        assertEquals(16, status.getLong(status.fieldIndex("done")), "status counts only intact waves");
-        assertEquals(24, status.getInt(status.fieldIndex("total")));
+        Row status = Reports.status(spark, false).first();
+        assertEquals(16, status.getLong(status.fieldIndex("stored")), "status counts only intact waves");
+        assertEquals(24, status.getInt(status.fieldIndex("last_planned")));
 
         FakeWorker.CALLS.set(0);
         assertEquals(8, SparkTests.run(spark, out, PLAN, FakeWorker::run).ran());
