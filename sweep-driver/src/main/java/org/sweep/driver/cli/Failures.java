@@ -38,14 +38,17 @@ final class Failures {
         todo.add(e);
         while (!todo.isEmpty()) {
             Throwable t = todo.poll();
-            if (t == null || !seen.add(t)) {
+            if (!seen.add(t)) {
                 continue;
             }
             String m = t.getMessage();
             if (m != null && m.toLowerCase(Locale.ROOT).contains(text)) {
                 return t;
             }
-            todo.add(t.getCause());
+            // ArrayDeque holds no nulls: a chain ends where getCause() is null
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
             Collections.addAll(todo, t.getSuppressed());
         }
         return null;

@@ -374,7 +374,7 @@ public final class SqlGuard {
             analyzed = spark.sessionState().executePlan(parsed, CommandExecutionMode.SKIP()).analyzed();
         } catch (Exception e) {
             // AnalysisException and the like: unknown view, column or function, type errors
-            throw new RefusedException("SQL error: " + firstLine(e.getMessage()));
+            throw new RefusedException(firstLine(e.getMessage()));
         } catch (StackOverflowError e) {
             throw new RefusedException("SQL statement too deeply nested to analyse");
         }

@@ -189,9 +189,9 @@ class SqlViewsTest {
         "SELECT TRANSFORM(width) USING 'id' AS (x STRING) FROM runs|refused operator ScriptTransformation",
         "WITH t AS (SELECT TRANSFORM(width) USING 'id' AS (x STRING) FROM runs) SELECT * FROM t"
                 + "|refused operator ScriptTransformation",
-        "SELECT IDENTIFIER('refl' || 'ect')('java.lang.System', 'exit', '0')|SQL error: [UNRESOLVED_ROUTINE]",
-        "SELECT try_reflect('java.lang.System', 'exit', '0')|SQL error: [UNRESOLVED_ROUTINE]",
-        "SELECT * FROM parquet.`/etc`|SQL error: [TABLE_OR_VIEW_NOT_FOUND]",
+        "SELECT IDENTIFIER('refl' || 'ect')('java.lang.System', 'exit', '0')|[UNRESOLVED_ROUTINE]",
+        "SELECT try_reflect('java.lang.System', 'exit', '0')|[UNRESOLVED_ROUTINE]",
+        "SELECT * FROM parquet.`/etc`|[TABLE_OR_VIEW_NOT_FOUND]",
         "INSERT INTO runs SELECT * FROM runs|refused operator InsertIntoStatement",
         "EXECUTE IMMEDIATE 'SELECT 1'|refused operator UnresolvedExecuteImmediate",
         "BEGIN SELECT 1; END|refused operator CompoundBody",
@@ -218,7 +218,7 @@ class SqlViewsTest {
         try {
             Result r = sweep("sql", "--out", out.toString(), "SELECT count(*) FROM parquet.`" + out.resolve("runs") + "`");
             assertEquals(Main.USAGE, r.code(), r.out());
-            assertTrue(r.err().startsWith("sweep: SQL error: [TABLE_OR_VIEW_NOT_FOUND]"), r.err());
+            assertTrue(r.err().startsWith("sweep: [TABLE_OR_VIEW_NOT_FOUND]"), r.err());
         } finally {
             spark.conf().set("spark.sql.runSQLOnFiles", "false");
         }
