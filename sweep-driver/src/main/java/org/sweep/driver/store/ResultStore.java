@@ -550,8 +550,15 @@ public final class ResultStore {
     /** A location below the root, relative to it ({@code runs/sweep=x/part-...}). */
     public String relative(Path p) {
         String r = root.toUri().getPath();
+        // a root given as a directory URI may end in '/' (file:///tmp/out/)
+        while (r.length() > 1 && r.endsWith("/")) {
+            r = r.substring(0, r.length() - 1);
+        }
         String s = p.toUri().getPath();
-        return s.startsWith(r + "/") ? s.substring(r.length() + 1) : s;
+        if (!s.startsWith(r + "/")) {
+            throw new IllegalArgumentException(p + " is not inside the output directory " + root);
+        }
+        return s.substring(r.length() + 1);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.sweep.driver.cli;
 
+import org.sweep.driver.analysis.AnalysisTables;
+
 import org.sweep.driver.run.FakeWorker;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.run.SparkTests;
@@ -175,12 +177,23 @@ class SqlViewsTest {
         assertTrue(Files.notExists(Path.of("/tmp/sweep-x")));
     }
 
+    private static String nullColumns(org.apache.spark.sql.types.StructType columns) {
+        StringBuilder b = new StringBuilder();
+        for (org.apache.spark.sql.types.StructField f : columns.fields()) {
+            b.append(", CAST(NULL AS ").append(f.dataType().sql()).append(") AS ").append(f.name());
+        }
+        return b.toString();
+    }
+
     /** A session as {@code sql} makes it: pruned functions, the result views and analysis views. */
     static SparkSession guarded() {
         SparkSession g = SqlGuard.readOnlySession(spark);
         new ResultStore(out).registerViews(g);
-        g.sql("SELECT sweep, 'lemma' AS criterion, n, width AS m_star FROM runs").createOrReplaceTempView("thresholds");
-        g.sql("SELECT sweep, 'lemma' AS criterion, 6.0 AS alpha FROM sweeps").createOrReplaceTempView("exponents");
+        // Stand-ins with the analysis tables' columns (values null): documented queries resolve as on real tables.
+        g.sql("SELECT sweep, 'lemma' AS criterion, 0.1 AS delta, n, d" + nullColumns(AnalysisTables.THRESHOLD_COLUMNS)
+                + " FROM runs").createOrReplaceTempView("thresholds");
+        g.sql("SELECT sweep, 'lemma' AS criterion, 0.1 AS delta, 'n' AS scale"
+                + nullColumns(AnalysisTables.EXPONENT_COLUMNS) + " FROM sweeps").createOrReplaceTempView("exponents");
         return g;
     }
 
