@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.sweep.driver.plan.PlannedTask;
 import org.sweep.driver.plan.SweepPlan;
 import org.sweep.driver.plan.SweepPlanner;
 import org.sweep.driver.run.SweepRunner;
+import org.sweep.worker.Keyed;
 import org.sweep.worker.TaskSpec;
 
 /**
@@ -89,11 +91,39 @@ public final class Search {
                           double fixedTaskSeconds, List<String> log) {
     }
 
+    /** The names of {@link #groupKey}'s fields, in its order (the sweep file's keys). */
+    static final List<String> GROUP_FIELDS = List.of("n", "d", "data.kind", "dataset", "data.seed", "data.labels",
+            "kappa", "eta", "eta_mode", "steps", "target_loss_ratio", "checkpoints", "spectrum_checkpoints", "loss",
+            "activation", "batch_size", "train_layers");
+
     /** The key of a task's group: every spec field except width and seed. */
     static List<Object> groupKey(TaskSpec s) {
         return Arrays.asList(s.n(), s.d(), s.dataKind(), s.dataset(), s.dataSeed(), s.labels(), s.kappa(), s.eta(),
                 s.etaMode(), s.steps(), s.targetLossRatio(), s.checkpoints(), s.spectrumCheckpoints(), s.loss(),
                 s.activation(), s.batchSize(), s.trainLayers());
+    }
+
+    /** Positions of the group-key fields whose values differ between groups (n always shown). */
+    static List<Integer> varyingFields(Collection<List<Object>> keys) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < GROUP_FIELDS.size(); i++) {
+            final int f = i;
+            if (f == 0 || keys.stream().map(k -> k.get(f)).distinct().count() > 1) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** A group as its varying fields, e.g. {@code n=64 d=16}. */
+    static String label(List<Object> key, List<Integer> fields) {
+        StringBuilder b = new StringBuilder();
+        for (int f : fields) {
+            Object v = key.get(f);
+            b.append(b.length() == 0 ? "" : " ").append(GROUP_FIELDS.get(f)).append('=')
+                    .append(v instanceof Keyed k ? k.key() : String.valueOf(v));
+        }
+        return b.toString();
     }
 
     /**
@@ -190,6 +220,7 @@ public final class Search {
                 groups.computeIfAbsent(groupKey(t.spec()), k -> new ArrayList<>()).add(t);
             }
             Map<List<Object>, Request> requests = new LinkedHashMap<>();
+            List<Integer> varying = varyingFields(groups.keySet());
             int gi = 0;
             int open = 0;
             for (Map.Entry<List<Object>, List<PlannedTask>> e : groups.entrySet()) {
@@ -211,8 +242,8 @@ public final class Search {
                 Request r = round < o.rounds() ? refine(tested, th, seeds) : null;
                 boolean done = th.censored() == null && th.hi() / th.lo() <= TARGET_RATIO;
                 open += done ? 0 : 1;
-                log.add(String.format(Locale.ROOT, "round %d n=%d: %d runs at %d widths, m* %s [%s, %s]%s%s", round,
-                        e.getValue().get(0).spec().n(), (int) Arrays.stream(rn).sum(), w.length,
+                log.add(String.format(Locale.ROOT, "round %d %s: %d runs at %d widths, m* %s [%s, %s]%s%s", round,
+                        label(e.getKey(), varying), (int) Arrays.stream(rn).sum(), w.length,
                         th.mStar() == null ? "-" : ThresholdReport.num(th.mStar()),
                         th.lo() == null ? "?" : ThresholdReport.num(th.lo()), th.hi() == null ? "?" : ThresholdReport.num(th.hi()),
                         th.censored() == null ? "" : " " + th.censored(),

@@ -67,6 +67,22 @@ class SearchTest {
     }
 
     @Test
+    void groupLabelsNameEveryFieldThatTellsGroupsApartAndAlwaysN() {
+        List<Object> a = Search.groupKey(TaskSpec.sphere(8, 64, 16, 0, 0));
+        List<Object> b = Search.groupKey(TaskSpec.sphere(16, 64, 32, 0, 1));
+        TaskSpec s = TaskSpec.sphere(8, 128, 32, 0, 0);
+        List<Object> c = Search.groupKey(new TaskSpec(s.width(), s.n(), s.d(), s.dataKind(), s.dataset(), s.dataSeed(),
+                s.labels(), s.kappa(), s.seed(), s.eta(), s.etaMode(), s.steps(), s.targetLossRatio(), s.checkpoints(),
+                s.spectrumCheckpoints(), s.loss(), org.sweep.worker.Activation.parse("leaky_relu"), s.batchSize(),
+                s.trainLayers()));
+        assertEquals(Search.GROUP_FIELDS.size(), a.size(), "one name per key field");
+        List<Integer> fields = Search.varyingFields(List.of(a, b, c));
+        assertEquals("n=64 d=16 activation=relu", Search.label(a, fields));
+        assertEquals("n=128 d=32 activation=leaky_relu", Search.label(c, fields));
+        assertEquals("n=64", Search.label(a, Search.varyingFields(List.of(a))), "one group: n only");
+    }
+
+    @Test
     void refineAddsMidpointsInsideTheIntervalSeedsThereAndExtendsCensoredEnds() {
         // interval [20, 300] on 4, 16, 64, 256, 1024: pairs overlapping it are (16,64), (64,256), (256,1024)
         Search.Request r = Search.refine(tested(4, 4, 16, 64, 256, 1024), th(20.0, 300.0, null), 4);
