@@ -110,6 +110,7 @@ public final class ClusterSubmit {
     }
 
     public static int execute(String[] argv, PrintStream out, PrintStream err) {
+        SparkSessions.quietLibraryLogging();
         Parsed p;
         try {
             p = parse(argv);
@@ -134,7 +135,15 @@ public final class ClusterSubmit {
             List<String> submit = submitArgs(p);
             err.println("sweep: submitting to " + p.master() + " in cluster deploy mode; the driver's output is in"
                     + " the cluster's logs (yarn logs -applicationId ...)");
+            // Returns once the application has ended SUCCEEDED; YARN's client throws when it ended
+            // FAILED, KILLED or UNDEFINED (after logging YARN's diagnostics, which carry the driver's
+            // exception, see Main.endInApplicationMaster).
             org.apache.spark.deploy.SparkSubmit.main(submit.toArray(String[]::new));
+            String wait = p.conf().getOrDefault("spark.yarn.submit.waitAppCompletion",
+                    SparkSessions.hostSettings().getOrDefault("spark.yarn.submit.waitAppCompletion", "true"));
+            if (p.master().equals("yarn") && !wait.trim().equalsIgnoreCase("false")) {
+                err.println("sweep: the application finished with final status SUCCEEDED");
+            }
             return Main.OK;
         } catch (Main.UsageException | ConfigException e) {
             err.println("sweep: " + e.getMessage());

@@ -85,7 +85,60 @@ public final class Main implements Callable<Integer> {
             s.stop();
             return null;
         });
+        if (inYarnApplicationMaster(System.getProperties())) {
+            endInApplicationMaster(code);
+            return;
+        }
         System.exit(code);
+    }
+
+    /**
+     * True when this JVM is the ApplicationMaster of a YARN application in cluster deploy mode, which
+     * runs {@link #main} as its user class: the ApplicationMaster sets spark.submit.deployMode=cluster
+     * and spark.yarn.app.id before it calls main. (Kubernetes and standalone cluster modes start the
+     * driver through spark-submit or a wrapper of their own, where the exit code is the result.)
+     */
+    static boolean inYarnApplicationMaster(java.util.Properties props) {
+        return "cluster".equals(props.getProperty("spark.submit.deployMode"))
+                && props.getProperty("spark.yarn.app.id") != null;
+    }
+
+    /**
+     * The end of a run inside YARN's ApplicationMaster. The ApplicationMaster reports the
+     * application's final status from how main ends: SUCCEEDED when it returns, FAILED with the
+     * exception's message when it throws. System.exit there would end the container before the status
+     * is reported, and YARN marks the application FAILED whatever the code ("Shutdown hook called
+     * before final status was reported"). So: return on exit code 0, throw on any other.
+     */
+    static void endInApplicationMaster(int code) {
+        if (code != OK) {
+            throw new DriverFailedException(code);
+        }
+    }
+
+    /** A run in YARN's ApplicationMaster that ended with a nonzero exit code; its message names the code. */
+    public static final class DriverFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int exitCode;
+
+        DriverFailedException(int exitCode) {
+            super("sweep ended with exit code " + exitCode + " (" + meaning(exitCode)
+                    + "); the driver's messages are in this container's stderr");
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+
+        static String meaning(int code) {
+            return switch (code) {
+                case FAILED -> "failure";
+                case USAGE -> "usage, sweep-file or SQL error";
+                case LOCKED -> "output directory locked by another run";
+                default -> "unexpected exit code";
+            };
+        }
     }
 
     /** Runs a command; returns the exit code. Never calls System.exit (tests call this). */

@@ -1,6 +1,8 @@
 package org.sweep.driver.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -141,5 +143,33 @@ class MainTest {
         assertEquals(Main.USAGE, bad.code());
         assertTrue(bad.err().contains("unknown key 'from:8' in a range (write 'from: 8' with a space after ':'"),
                 bad.err());
+    }
+
+    @Test
+    void insideYarnsApplicationMasterMainReturnsOnSuccessAndThrowsOtherwise() {
+        java.util.Properties am = new java.util.Properties();
+        am.setProperty("spark.submit.deployMode", "cluster");
+        am.setProperty("spark.yarn.app.id", "application_1_0001");
+        assertTrue(Main.inYarnApplicationMaster(am));
+        java.util.Properties client = new java.util.Properties();
+        client.putAll(am);
+        client.setProperty("spark.submit.deployMode", "client");
+        assertFalse(Main.inYarnApplicationMaster(client), "client mode: bin/sweep's or spark-submit's own JVM");
+        java.util.Properties clusterNotYarn = new java.util.Properties();
+        clusterNotYarn.setProperty("spark.submit.deployMode", "cluster");
+        assertFalse(Main.inYarnApplicationMaster(clusterNotYarn), "cluster mode elsewhere (standalone, Kubernetes)");
+        assertFalse(Main.inYarnApplicationMaster(new java.util.Properties()), "bin/sweep");
+        assertFalse(Main.inYarnApplicationMaster(System.getProperties()), "this test JVM");
+
+        Main.endInApplicationMaster(Main.OK);
+        for (int code : new int[] {Main.FAILED, Main.USAGE, Main.LOCKED}) {
+            Main.DriverFailedException e = assertThrows(Main.DriverFailedException.class,
+                    () -> Main.endInApplicationMaster(code));
+            assertEquals(code, e.exitCode());
+            assertTrue(e.getMessage().startsWith("sweep ended with exit code " + code + " ("), e.getMessage());
+        }
+        assertEquals("sweep ended with exit code 3 (output directory locked by another run); the driver's messages"
+                + " are in this container's stderr",
+                assertThrows(Main.DriverFailedException.class, () -> Main.endInApplicationMaster(3)).getMessage());
     }
 }

@@ -41,6 +41,11 @@ final class StoredTables {
     final Map<String, Object> createdAt = new LinkedHashMap<>();
     /** Distinct values of runs.executor. */
     final List<String> executors = new ArrayList<>();
+    /**
+     * Distinct "blas | lapack | java_version | os_arch" of runs: what computed the rows (engine and
+     * BLAS class, LAPACK class, JVM, platform). Two runs on one machine that differ here round differently.
+     */
+    final List<String> implementations = new ArrayList<>();
 
     static synchronized StoredTables read(Path out, String sweep) {
         SparkSession spark = SparkSession.builder()
@@ -61,6 +66,10 @@ final class StoredTables {
             }
             for (Row r : runs.select("executor").distinct().orderBy("executor").collectAsList()) {
                 t.executors.add(r.getString(0));
+            }
+            for (Row r : runs.select(org.apache.spark.sql.functions.concat_ws(" | ", col("blas"), col("lapack"),
+                    col("java_version"), col("os_arch")).as("i")).distinct().orderBy("i").collectAsList()) {
+                t.implementations.add(r.getString(0));
             }
             for (String table : List.of(Tables.RUNS, Tables.TRAJECTORIES, Tables.SPECTRA)) {
                 Dataset<Row> d = store.view(spark, table).where(col("sweep").equalTo(lit(sweep)));

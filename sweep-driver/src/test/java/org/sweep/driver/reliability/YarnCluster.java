@@ -99,6 +99,24 @@ final class YarnCluster implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /** The environment of a process (/proc/PID/environ), name to value; empty when it cannot be read. */
+    static Map<String, String> environment(ProcessHandle h) {
+        Map<String, String> env = new LinkedHashMap<>();
+        try {
+            String all = new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "environ")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            for (String kv : all.split("\0")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            // gone meanwhile
+        }
+        return env;
+    }
+
     String log() {
         try {
             List<String> l = Files.readAllLines(state.resolve("yarn/logs/minicluster.out"));
