@@ -154,7 +154,12 @@ final class Pack {
         }
     }
 
-    /** The fused step loop; returns each network's share of the wall time (by width, per step). */
+    /**
+     * The fused step loop; returns each network's wall time: its share (by width) of the fused
+     * steps, plus the time of its own observations (loss checks, checkpoints, spectra), so that a
+     * network's training time never counts another network's checkpoints and never falls below
+     * its own spectra time.
+     */
     private static long[] loop(GdVectorPack pack, List<Trainer> trainers, List<GdVectorPack.Net> nets, int steps) {
         int count = nets.size();
         long[] nanos = new long[count];
@@ -164,6 +169,7 @@ final class Pack {
             long t0 = System.nanoTime();
             boolean budgetEnd = k == steps;
             pack.step(!budgetEnd);
+            long shared = System.nanoTime() - t0;
             int c = 0;
             long widths = 0;
             for (int j = 0; j < count; j++) {
@@ -171,6 +177,7 @@ final class Pack {
                 if (!s.active) {
                     continue;
                 }
+                long o0 = System.nanoTime();
                 stepping[c++] = j;
                 widths += s.m;
                 Trainer t = trainers.get(j);
@@ -179,13 +186,15 @@ final class Pack {
                     pack.drop(s);
                     active--;
                 }
+                nanos[j] += System.nanoTime() - o0;
             }
             if (!budgetEnd) {
+                long a0 = System.nanoTime();
                 pack.advance();
+                shared += System.nanoTime() - a0;
             }
-            long dt = System.nanoTime() - t0;
             for (int q = 0; q < c; q++) {
-                nanos[stepping[q]] += dt * nets.get(stepping[q]).m / widths;
+                nanos[stepping[q]] += shared * nets.get(stepping[q]).m / widths;
             }
         }
         return nanos;

@@ -67,6 +67,21 @@ class PackTest {
     }
 
     @Test
+    void eachFusedNetworkIsChargedItsOwnCheckpointsSoNoTimeIsNegative() {
+        // A narrow network beside a wide one at n = 160 with spectra at every checkpoint: its share
+        // of the fused steps by width is tiny, its own eigendecompositions are not. Training time
+        // = total - spectra must stay >= 0 (charging the checkpoints by width made it negative).
+        TaskSpec narrow = TaskSpec.sphere(4, 160, 8, 1, 1).withSteps(40).withCheckpoints(20, 20).withTargetLossRatio(0);
+        TaskSpec wide = TaskSpec.sphere(2048, 160, 8, 1, 2).withSteps(40).withCheckpoints(20, 20).withTargetLossRatio(0);
+        assertTrue(Pack.fusable(narrow) || !GdKernel.VECTOR_AVAILABLE);
+        for (TaskResult r : SweepWorker.runPack(List.of(narrow, wide,
+                TaskSpec.sphere(4, 160, 8, 1, 3).withSteps(40).withCheckpoints(20, 20).withTargetLossRatio(0)))) {
+            assertTrue(r.cost().secondsTrain() >= 0, "seconds_train " + r.cost().secondsTrain() + " of width " + r.spec().width());
+            assertTrue(r.cost().secondsSpectra() > 0, "spectra timed");
+        }
+    }
+
+    @Test
     void mixedPacksWithTasksThatRunOneAfterAnotherEqualSingleRuns() {
         TaskSpec base = TaskSpec.sphere(32, 16, 6, 3, 4).withSteps(60).withCheckpoints(6, 3);
         List<TaskSpec> specs = new ArrayList<>(List.of(
