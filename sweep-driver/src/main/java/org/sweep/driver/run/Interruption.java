@@ -1,5 +1,6 @@
 package org.sweep.driver.run;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -76,5 +77,12 @@ public final class Interruption {
         err.println();
         err.println("sweep: interrupted; " + stored.getAsLong() + " tasks stored; rerun to resume");
         err.flush();
+        if (hook != null) {
+            // Threads that notice the pools going away print stack traces straight to System.err,
+            // not through logging (Scala's default ExecutionContext reporter: RejectedExecutionException
+            // from a pool shutting down). The line above went to the stream held here; the process's
+            // System.err says nothing more.
+            System.setErr(new PrintStream(OutputStream.nullOutputStream(), true));
+        }
     }
 }

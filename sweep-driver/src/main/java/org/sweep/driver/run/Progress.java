@@ -110,6 +110,9 @@ public final class Progress implements AutoCloseable {
     }
 
     private synchronized void draw(boolean last) {
+        if (Interruption.shuttingDown()) {
+            return;   // the interruption's line is the last one a stopped run prints
+        }
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
         String s = line(Math.min(tally.done(), total), total, committed, tally.failed(), tally.diverged(), elapsed,
                 tally.doneFlops(), totalFlops, 30);

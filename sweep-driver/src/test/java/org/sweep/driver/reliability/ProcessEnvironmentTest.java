@@ -6,15 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.sweep.driver.store.Tables;
 
 /**
- * What a user's shell sees from separate driver JVMs: an interrupt (Ctrl-C, SIGTERM) prints one line and keeps what was
+ * What a user's shell sees from separate driver JVMs: an interrupt (Ctrl-C's SIGINT) prints one line and keeps what was
  * committed; {@code sql} and {@code status} leave no spark-warehouse/ in the working directory; a
  * UI without SPARK_LOCAL_IP is refused before anything listens.
  */
@@ -27,14 +29,23 @@ class ProcessEnvironmentTest {
         Path file = ReliabilitySweep.writeFile(dir);
         Path out = dir.resolve("out");
         Path log = dir.resolve("interrupted.log");
-        Process p = SweepCli.start(dir, log, null, "run", file.toString(), "--out", out.toString(), "--master", "local[2]");
+        // Ctrl-C is SIGINT. A process started in the background by a non-interactive shell (as test
+        // runners may be) inherits SIGINT ignored, and the JVM then never sees it; Python resets it
+        // to the default disposition and execs the driver (same pid), as an interactive shell would.
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 to undo an inherited SIG_IGN");
+        ProcessBuilder pb = SweepCli.builder(dir, log, null,
+                List.of("run", file.toString(), "--out", out.toString(), "--master", "local[2]"));
+        List<String> cmd = new ArrayList<>(List.of(python.toString(), "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"));
+        cmd.addAll(pb.command());
+        Process p = pb.command(cmd).start();
         try {
             assertTrue(DriverFailureTest.awaitFirstWave(p, out), "no wave committed before the run ended:\n"
                     + Files.readString(log));
-            // SIGTERM: the JVM runs the same shutdown as for Ctrl-C's SIGINT, which processes started
-            // in the background by a non-interactive shell (as test runners may be) ignore.
-            p.destroy();
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stops on SIGTERM");
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor(), "kill -INT sent");
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run stops on SIGINT");
         } finally {
             p.destroyForcibly();
         }
@@ -43,6 +54,7 @@ class ProcessEnvironmentTest {
         assertTrue(m.find(), text);
         assertFalse(text.contains(" ERROR "), "no ERROR lines after the interrupt:\n" + text);
         assertFalse(text.contains("\tat "), "no stack traces after the interrupt:\n" + text);
+        assertTrue(text.strip().endsWith("rerun to resume"), "the interruption's line is the last one:\n" + text);
         StoredTables before = StoredTables.read(out, ReliabilitySweep.NAME);
         before.assertNoDuplicatesNoOrphans();
         assertTrue(Long.parseLong(m.group(1)) <= before.rows(Tables.RUNS), "the count printed was stored: " + text);
