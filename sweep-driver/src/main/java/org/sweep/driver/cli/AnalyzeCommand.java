@@ -111,14 +111,23 @@ final class AnalyzeCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ThresholdOptions o = estimator.options(sweep);
+            java.nio.file.Path out = java.nio.file.Path.of(common.out);
+            if (org.sweep.driver.store.ResultStore.hasScheme(common.out)) {
+                org.sweep.driver.store.ResultStore store = org.sweep.driver.store.ResultStore.at(common.out);
+                if (!store.isLocal()) {
+                    throw new Main.UsageException("--out " + common.out + ": analyze writes its analysis tables to a"
+                            + " local directory only");
+                }
+                out = store.out(); // file:///... as the local folder it names
+            }
             try {
-                Analyze.requireSweep(java.nio.file.Path.of(common.out), o.sweep());
+                Analyze.requireSweep(out, o.sweep());
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
             }
             SparkSession spark = Main.session(common, "sweep analyze threshold " + o.sweep());
             try {
-                Analyze.threshold(spark, java.nio.file.Path.of(common.out), o, io.out());
+                Analyze.threshold(spark, out, o, io.out());
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
             }

@@ -65,11 +65,11 @@ final class ExportCommand implements Callable<Integer> {
             throw new Main.UsageException("--table must be one of " + String.join(", ", Views.all()) + ", got '"
                     + table + "'");
         }
-        ResultStore store = new ResultStore(Main.existingOut(common));
+        ResultStore store = Main.existingStore(common, io.err());
         SparkSession spark = Main.session(Main.forQueries(common), "sweep export");
         new Views(spark, store).registerFor(table);
         if (!spark.catalog().tableExists(table)) {
-            throw new Main.UsageException("no table " + table + " in " + store.out() + " (nothing written to it yet)");
+            throw new Main.UsageException("no table " + table + " in " + store.location() + " (nothing written to it yet)");
         }
         String sql = "SELECT * FROM " + table + (where == null ? "" : " WHERE " + where);
         long rows;

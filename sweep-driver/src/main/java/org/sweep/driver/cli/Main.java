@@ -384,15 +384,6 @@ public final class Main implements Callable<Integer> {
         return a;
     }
 
-    /** The local directory of an existing, checked result store (commands that read files directly). */
-    static Path existingOut(CommonOptions a) throws UsageException {
-        ResultStore store = existingStore(a, System.err);
-        if (!store.isLocal()) {
-            throw new UsageException("--out " + store.location() + ": this command reads a local directory only");
-        }
-        return store.out();
-    }
-
     /** Refuses tables written with an incompatible schema before anything reads or appends to them. */
     static void checkTables(ResultStore store) throws UsageException {
         try {

@@ -56,7 +56,7 @@ final class RerunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResultStore store = new ResultStore(Main.existingOut(common));
+        ResultStore store = Main.existingStore(common, io.err());
         SparkSession spark = Main.session(Main.forQueries(common), "sweep rerun");
         Row stored = ShowCommand.find(spark, store, taskId);
         String config = stored.getAs("config_json");

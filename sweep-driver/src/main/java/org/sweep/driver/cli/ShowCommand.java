@@ -40,7 +40,7 @@ final class ShowCommand implements Callable<Integer> {
         List<Row> rows = spark.sql("SELECT * FROM runs WHERE startswith(task_id, '" + id + "') ORDER BY task_id")
                 .limit(3).collectAsList();
         if (rows.isEmpty()) {
-            throw new Main.UsageException("no stored task " + id + " in " + store.out());
+            throw new Main.UsageException("no stored task " + id + " in " + store.location());
         }
         if (rows.size() > 1 && !rows.get(0).<String>getAs("task_id").equals(id)) {
             throw new Main.UsageException("'" + id + "' is the start of several task_ids ("
@@ -52,7 +52,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResultStore store = new ResultStore(Main.existingOut(common));
+        ResultStore store = Main.existingStore(common, io.err());
         SparkSession spark = Main.session(Main.forQueries(common), "sweep show");
         Row r = find(spark, store, taskId);
         PrintStream out = io.out();

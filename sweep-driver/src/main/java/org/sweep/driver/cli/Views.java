@@ -58,12 +58,16 @@ final class Views {
     }
 
     private void register(String view) {
-        String print = fingerprint(store.out().resolve(view));
+        boolean stored = Tables.ALL.contains(view);
+        String print = stored ? fingerprint(store, view) : store.isLocal() ? fingerprint(store.out().resolve(view)) : "";
         if (print.equals(registered.get(view))) {
             return;
         }
-        if (Tables.ALL.contains(view)) {
+        if (stored) {
             store.view(spark, view).createOrReplaceTempView(view);
+        } else if (!store.isLocal()) {
+            // The analysis tables are written to local output directories only: none to show here.
+            spark.catalog().dropTempView(view);
         } else {
             Dataset<Row> df = AnalysisTables.read(spark, store.out(), view);
             if (df == null) {
@@ -75,7 +79,17 @@ final class Views {
         registered.put(view, print);
     }
 
-    /** The names, sizes and modification times of every file under a table's folder. */
+    /** The files of a stored table on the store's file system (local or Hadoop), as {@link #fingerprint(Path)}. */
+    static String fingerprint(ResultStore store, String table) {
+        try {
+            return store.fingerprint(table);
+        } catch (IOException e) {
+            // Changed while listed: a run is writing; register again next time.
+            return "unreadable " + System.nanoTime();
+        }
+    }
+
+    /** The names, sizes and modification times of every file under a local table's folder. */
     static String fingerprint(Path dir) {
         if (!Files.isDirectory(dir)) {
             return "";

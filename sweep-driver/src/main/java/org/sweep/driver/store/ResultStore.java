@@ -446,6 +446,18 @@ public final class ResultStore {
         }
     }
 
+    /**
+     * The names, sizes and modification times of every file under a table's folder, one line each:
+     * equal strings mean the table's files did not change in between.
+     */
+    public String fingerprint(String table) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String line : fs.fileLines(under(table))) {
+            b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
     /** Size of a file in bytes. */
     public long size(Path file) throws IOException {
         return fs.size(file);

@@ -92,6 +92,12 @@ abstract class StoreFs {
     /** Whether the location can be written (created if needed). */
     abstract boolean writable(Path dir) throws IOException;
 
+    /**
+     * One line "path size mtime" per file anywhere below {@code dir}, sorted (empty when it does
+     * not exist): what changes when a file there is added, removed, replaced or rewritten.
+     */
+    abstract List<String> fileLines(Path dir) throws IOException;
+
     /** Writes a small file atomically: a temp file beside it, then {@link #replace}. */
     void writeAtomic(Path file, String text) throws IOException {
         Path tmp = new Path(file.getParent(), file.getName() + ".tmp");
@@ -203,6 +209,23 @@ abstract class StoreFs {
         @Override
         boolean writable(Path dir) {
             return Files.isWritable(nio(dir));
+        }
+
+        @Override
+        List<String> fileLines(Path dir) throws IOException {
+            List<String> lines = new ArrayList<>();
+            java.nio.file.Path root = nio(dir);
+            if (!Files.isDirectory(root)) {
+                return lines;
+            }
+            try (Stream<java.nio.file.Path> walk = Files.walk(root)) {
+                for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk.sorted()::iterator) {
+                    if (Files.isRegularFile(p)) {
+                        lines.add(p + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis());
+                    }
+                }
+            }
+            return lines;
         }
     }
 
@@ -327,6 +350,22 @@ abstract class StoreFs {
         @Override
         boolean writable(Path dir) throws IOException {
             return fs.exists(dir) && fs.getFileStatus(dir).isDirectory();
+        }
+
+        @Override
+        List<String> fileLines(Path dir) throws IOException {
+            List<String> lines = new ArrayList<>();
+            try {
+                org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(dir, true);
+                while (it.hasNext()) {
+                    FileStatus st = it.next();
+                    lines.add(st.getPath() + " " + st.getLen() + " " + st.getModificationTime());
+                }
+            } catch (FileNotFoundException e) {
+                // no folder: no files
+            }
+            lines.sort(null);
+            return lines;
         }
     }
 }

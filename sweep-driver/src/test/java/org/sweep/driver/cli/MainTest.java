@@ -42,6 +42,9 @@ class MainTest {
         assertUsage("sweep file " + dir.resolve("missing.yaml") + " does not exist", "run",
                 dir.resolve("missing.yaml").toString());
         assertUsage("no results at", "status", "--out", dir.resolve("nothing").toString());
+        // The analysis tables are local only: a Hadoop URI is refused before anything connects to it.
+        assertUsage("--out hdfs://127.0.0.1:1/results: analyze writes its analysis tables to a local directory only",
+                "analyze", "threshold", "--sweep", "s", "--out", "hdfs://127.0.0.1:1/results");
         Path file = Files.writeString(dir.resolve("out-is-a-file"), "x");
         Path sweepFile = Files.writeString(dir.resolve("s.yaml"), TINY);
         assertUsage("exists and is not a directory", "run", sweepFile.toString(), "--out", file.toString());

@@ -16,8 +16,8 @@ import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.Tables;
 
 /**
- * The committed rows of an output directory as plain Java values, read through
- * {@link ResultStore#view} (what bin/sweep sql sees), for comparisons between runs.
+ * The committed rows of an output directory (local or on a Hadoop file system) as plain Java
+ * values, read through {@link ResultStore#view} (what bin/sweep sql sees), for comparisons between runs.
  */
 final class StoredTables {
     /**
@@ -47,7 +47,19 @@ final class StoredTables {
      */
     final List<String> implementations = new ArrayList<>();
 
-    static synchronized StoredTables read(Path out, String sweep) {
+    static StoredTables read(Path out, String sweep) {
+        return read(new ResultStore(out), sweep);
+    }
+
+    /**
+     * The committed rows of a store given as {@code --out} is: a plain path or a Hadoop file system
+     * URI (e.g. {@code hdfs://127.0.0.1:PORT/...}, read with this JVM's default Hadoop settings).
+     */
+    static StoredTables read(String location, String sweep) {
+        return read(ResultStore.at(location), sweep);
+    }
+
+    private static synchronized StoredTables read(ResultStore store, String sweep) {
         SparkSession spark = SparkSession.builder()
                 .master("local[1]")
                 .appName("stored-tables")
@@ -58,7 +70,6 @@ final class StoredTables {
                 .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
                 .getOrCreate();
         try {
-            ResultStore store = new ResultStore(out);
             StoredTables t = new StoredTables();
             Dataset<Row> runs = store.view(spark, Tables.RUNS).where(col("sweep").equalTo(lit(sweep)));
             for (Row r : runs.select("task_id", "created_at").collectAsList()) {

@@ -26,6 +26,8 @@ final class YarnCluster implements AutoCloseable {
     final long pid;
     final String fs;
     private final List<ProcessHandle> seen = new ArrayList<>();
+    /** This JVM's own client of the cluster's HDFS (opened on first use, closed with the cluster). */
+    private org.apache.hadoop.fs.FileSystem dfs;
 
     private YarnCluster(Path root, Path state, long pid, String fs) {
         this.root = root;
@@ -79,6 +81,19 @@ final class YarnCluster implements AutoCloseable {
                 "SPARK_CONF_DIR", confDir().toString());
     }
 
+    /**
+     * A client of the cluster's HDFS ({@link #fs}) for this JVM: its own instance, not the cached one
+     * Spark and the result store share, so that closing it closes nothing of theirs.
+     */
+    synchronized org.apache.hadoop.fs.FileSystem dfs() throws IOException {
+        if (dfs == null) {
+            org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+            conf.set("dfs.replication", "1"); // one DataNode
+            dfs = org.apache.hadoop.fs.FileSystem.newInstance(java.net.URI.create(fs), conf);
+        }
+        return dfs;
+    }
+
     Optional<ProcessHandle> process() {
         return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     }
@@ -128,6 +143,12 @@ final class YarnCluster implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
+        synchronized (this) {
+            if (dfs != null) {
+                dfs.close();
+                dfs = null;
+            }
+        }
         containers();
         StandaloneCluster.Result r = StandaloneCluster.script(root, state, Map.of(), 90, "stop", "yarn");
         List<ProcessHandle> left = new ArrayList<>();

@@ -25,7 +25,8 @@ import org.sweep.driver.cli.Main;
  * configuration folder on the class path, SPARK_CONF_DIR pointing at the cluster's
  * spark-defaults.conf (read by the driver: spark.yarn.jars, the containers' loopback settings).
  * Every run must equal the uninterrupted local[1] run bit for bit (provenance aside), with every
- * task stored once. Output goes to a local folder, which the containers on this machine share.
+ * task stored once. Output goes to a local folder, which the containers on this machine share,
+ * or to the cluster's HDFS ({@code --out hdfs://127.0.0.1:PORT/...}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YarnClusterTest {
@@ -50,7 +51,7 @@ class YarnClusterTest {
         }
     }
 
-    private static List<String> runArgs(Path file, Path out, String... more) {
+    private static List<String> runArgs(Path file, Object out, String... more) {
         List<String> a = new ArrayList<>(List.of("run", file.toString(), "--out", out.toString(), "--master", "yarn",
                 "--conf", "spark.executor.instances=2", "--conf", "spark.executor.cores=1"));
         a.addAll(List.of(more));
@@ -156,6 +157,116 @@ class YarnClusterTest {
         DriverFailureTest.assertSameAsReference(ref, got);
     }
 
+    /** Committed waves (commit records {@code _commits/w...}) of a store on the cluster's HDFS. */
+    private static long committedWavesOnHdfs(org.apache.hadoop.fs.Path out) throws Exception {
+        org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(out, "_commits");
+        if (!cluster.dfs().exists(commits)) {
+            return 0;
+        }
+        return java.util.Arrays.stream(cluster.dfs().listStatus(commits)).map(st -> st.getPath().getName())
+                .filter(n -> n.startsWith("w") && !n.endsWith(".tmp") && !n.endsWith(".pending")).count();
+    }
+
+    /** As {@link DriverFailureTest#awaitFirstWave}, for a store on the cluster's HDFS. */
+    private static boolean awaitFirstWaveOnHdfs(Process p, org.apache.hadoop.fs.Path out) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline && p.isAlive()) {
+            if (committedWavesOnHdfs(out) > 0) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static String readHdfs(org.apache.hadoop.fs.Path file) throws Exception {
+        try (var in = cluster.dfs().open(file)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** bin/sweep COMMAND --out URI ... with a local master, as a shell after {@code eval "$(bin/cluster env yarn)"}. */
+    private static SweepCli.Result query(Path dir, String name, String... args) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        // bin/sweep puts HADOOP_CONF_DIR on the class path for yarn and k8s masters only: the hdfs://
+        // URI with its NameNode address is all a local master has to go on.
+        return SweepCli.await(SweepCli.builder(dir, log, null, List.of(args), Main.class.getName(), null,
+                cluster.env()).start(), log);
+    }
+
+    /**
+     * The output on the cluster's HDFS ({@code --out hdfs://127.0.0.1:PORT/...}), client mode: kill -9
+     * of the driver after its first committed wave leaves its lock (and whatever was staged) on HDFS;
+     * a second run takes the lock over (same host, dead pid), recovers, runs only the missing tasks,
+     * and the rows read back from HDFS equal local[1]'s bit for bit, each task once, those committed
+     * before the kill untouched. Then bin/sweep status and sql (local master) read the same URI.
+     */
+    @Test
+    @Order(3)
+    void killedDriverResumesWithTheOutputOnHdfs() throws Exception {
+        StoredTables ref = ReliabilitySweep.reference();
+        Path dir = WORK.resolve("hdfs");
+        Path file = ReliabilitySweep.writeFile(dir);
+        String out = cluster.fs + "/results/reliability";
+        org.apache.hadoop.fs.Path outPath = new org.apache.hadoop.fs.Path(out);
+        assertFalse(cluster.dfs().exists(outPath), "a fresh output directory");
+        Path log = dir.resolve("killed.log");
+        Process p = start(dir, log, runArgs(file, out), Main.class.getName());
+        try {
+            assertTrue(awaitFirstWaveOnHdfs(p, outPath), "no wave committed:\n" + Files.readString(log)
+                    + "\n" + cluster.log());
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        assertEquals(137, p.exitValue(), "the driver was killed by SIGKILL");
+        org.apache.hadoop.fs.Path lockFile = new org.apache.hadoop.fs.Path(outPath, "_lock");
+        String lock = readHdfs(lockFile);
+        assertTrue(lock.startsWith("pid=" + p.pid() + "\nhost=" + org.sweep.driver.store.OutputLock.localHost()
+                + "\n"), "the killed driver's lock is left on HDFS: " + lock);
+        StoredTables before = StoredTables.read(out, ReliabilitySweep.NAME);
+        before.assertNoDuplicatesNoOrphans();
+        long stored = before.rows(org.sweep.driver.store.Tables.RUNS);
+        assertTrue(stored > 0 && stored < ReliabilitySweep.TASKS, "killed mid-sweep: " + stored + " runs committed");
+
+        Path log2 = dir.resolve("resumed.log");
+        SweepCli.Result r = SweepCli.await(start(dir, log2, runArgs(file, out), Main.class.getName()), log2);
+        assertEquals(0, r.rc(), r.output() + "\n" + cluster.log());
+        assertTrue(r.output().contains("sweep: took over the stale lock " + lockFile + " (process " + p.pid()
+                + " is gone)"), r.output());
+        assertTrue(r.output().contains("sweep " + ReliabilitySweep.NAME + ": " + stored + " of "
+                + ReliabilitySweep.TASKS + " tasks already stored in " + out + "; running the other "
+                + (ReliabilitySweep.TASKS - stored)), r.output());
+        StoredTables got = StoredTables.read(out, ReliabilitySweep.NAME);
+        got.assertNoDuplicatesNoOrphans();
+        assertFalse(got.executors.stream().anyMatch(e -> e.startsWith("driver")), "tasks ran in YARN containers: "
+                + got.executors);
+        assertEquals(ref.implementations, got.implementations, "the containers compute as the local driver does");
+        DriverFailureTest.assertSameAsReference(ref, got);
+        // Rows committed before the kill were kept, not recomputed: same creation times.
+        before.createdAt.forEach((id, t) -> assertEquals(t, got.createdAt.get(id), "runs row " + id + " rewritten"));
+        assertFalse(cluster.dfs().exists(lockFile), "lock released after the run");
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(outPath, "_staging");
+        assertTrue(!cluster.dfs().exists(staging) || cluster.dfs().listStatus(staging).length == 0,
+                "staging folders left behind");
+
+        SweepCli.Result status = query(dir, "status", "status", "--out", out);
+        assertEquals(0, status.rc(), status.output());
+        String row = ReliabilitySweep.NAME + "\\s+48\\s+48\\s+\\d+\\s+\\d+\\s+0\\s+.*"; // stored, planned, ok, diverged, failed
+        assertTrue(status.output().lines().anyMatch(l -> l.matches(row)),
+                "status: 48 stored of 48 planned, none failed:\n" + status.output());
+        SweepCli.Result sql = query(dir, "sql", "sql", "--out", out, "SELECT count(*) FROM runs");
+        assertEquals(0, sql.rc(), sql.output());
+        List<String> lines = sql.output().lines().map(String::strip).collect(Collectors.toList());
+        int header = lines.indexOf("count(1)");
+        assertTrue(header >= 0 && lines.size() > header + 2 && lines.get(header + 2).equals("48"),
+                "sql: 48 runs rows:\n" + sql.output());
+        assertFalse(cluster.dfs().exists(lockFile), "status and sql take no lock");
+    }
+
     /**
      * Cluster deploy mode: bin/sweep's ClusterSubmit validates the file, then spark-submit runs the
      * driver in the ApplicationMaster's container with the sweep file shipped in --files; the
@@ -163,7 +274,7 @@ class YarnClusterTest {
      * exits 0.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void clusterModeShipsTheSweepFileAndEqualsLocalOne() throws Exception {
         StoredTables ref = ReliabilitySweep.reference();
         Path dir = WORK.resolve("cluster-mode");
@@ -187,7 +298,7 @@ class YarnClusterTest {
      * YARN's diagnostics, and the submit exits 1.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void clusterModeDriverFailureMarksTheApplicationFailed() throws Exception {
         Path dir = WORK.resolve("cluster-mode-locked");
         Path file = ReliabilitySweep.writeFile(dir);
@@ -211,7 +322,7 @@ class YarnClusterTest {
 
     /** A bad sweep file is refused before anything is submitted (exit 2, no application, no output). */
     @Test
-    @Order(5)
+    @Order(6)
     void clusterModeRefusesABadFileBeforeSubmitting() throws Exception {
         Path dir = WORK.resolve("cluster-bad");
         Files.createDirectories(dir);
