@@ -124,39 +124,6 @@ class YarnClusterTest {
         DriverFailureTest.assertSameAsReference(ref, got);
     }
 
-    /** kill -9 of the driver mid-sweep, then a second run resumes: only the missing tasks, same rows. */
-    @Test
-    @Order(2)
-    void killedDriverResumesOnYarn() throws Exception {
-        StoredTables ref = ReliabilitySweep.reference();
-        Path dir = WORK.resolve("driver-kill");
-        Path file = ReliabilitySweep.writeFile(dir);
-        Path out = dir.resolve("out");
-        Path log = dir.resolve("killed.log");
-        Process p = start(dir, log, runArgs(file, out), Main.class.getName());
-        try {
-            assertTrue(DriverFailureTest.awaitFirstWave(p, out), "no wave committed:\n" + Files.readString(log));
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-        } finally {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-            }
-        }
-        assertEquals(137, p.exitValue(), "the driver was killed by SIGKILL");
-        long stored = StoredTables.read(out, ReliabilitySweep.NAME).rows(org.sweep.driver.store.Tables.RUNS);
-        assertTrue(stored > 0 && stored < ReliabilitySweep.TASKS, "killed mid-sweep: " + stored + " runs committed");
-
-        Path log2 = dir.resolve("resumed.log");
-        SweepCli.Result r = SweepCli.await(start(dir, log2, runArgs(file, out), Main.class.getName()), log2);
-        assertEquals(0, r.rc(), r.output());
-        assertTrue(r.output().contains(stored + " of " + ReliabilitySweep.TASKS + " tasks already stored"), r.output());
-        StoredTables got = StoredTables.read(out, ReliabilitySweep.NAME);
-        got.assertNoDuplicatesNoOrphans();
-        assertEquals(ref.implementations, got.implementations, "the containers compute as the local driver does");
-        DriverFailureTest.assertSameAsReference(ref, got);
-    }
-
     /** Committed waves (commit records {@code _commits/w...}) of a store on the cluster's HDFS. */
     private static long committedWavesOnHdfs(org.apache.hadoop.fs.Path out) throws Exception {
         org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(out, "_commits");
@@ -202,7 +169,7 @@ class YarnClusterTest {
      * before the kill untouched. Then bin/sweep status and sql (local master) read the same URI.
      */
     @Test
-    @Order(3)
+    @Order(2)
     void killedDriverResumesWithTheOutputOnHdfs() throws Exception {
         StoredTables ref = ReliabilitySweep.reference();
         Path dir = WORK.resolve("hdfs");
