@@ -159,60 +159,85 @@ final class GdVectorPack {
     /**
      * One evaluation of every active network at its current weights: loss, gradient, ||G||^2, u, e; with
      * {@code move}, each then steps to w - eta G (the views still refer to the weights evaluated).
+     *
+     * <p>Networks are processed one after another (both products, then the norm and the update), so a
+     * network's P (n x m) and gradient are still in the core's cache when they are read back: stepping
+     * product 1 of all networks before any gradient streams every P through memory once more, which made
+     * the fused step memory-bound at small d. ||G||^2 is a serial chain of m d additions per network (its
+     * order is fixed by the single run); four consecutive networks of the same width run their chains side
+     * by side so the add latency overlaps.
      */
     void step(boolean move) {
-        for (Net s : nets) {
-            if (s.active) {
-                java.util.Arrays.fill(s.uacc, 0.0);
-                s.zStale = true;
-            }
-        }
-        // Product 1 with the fused epilogue, per network and strip, over blocks of ZB rows.
-        for (int ib = 0; ib < np; ib += ZB) {
-            int itEnd = Math.min(np, ib + ZB) / MR;
-            for (Net s : nets) {
-                if (!s.active) {
-                    continue;
-                }
-                for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
-                    for (int it = ib / MR; it < itEnd; it++) {
-                        zTileRelu3(s, it, c0);
-                    }
-                }
-                for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
-                    for (int it = ib / MR; it < itEnd; it++) {
-                        zTile1(s, it, c0, zt, 0, L);
-                        reluEpilogue1(s, it * MR, c0);
-                    }
-                }
-            }
-        }
-        List<Net> stepping = new ArrayList<>();
-        for (Net s : nets) {
-            if (s.active) {
-                residualsAndGradient(s);
-                stepping.add(s);
-            }
-        }
-        // ||G||^2 is a serial chain of m d additions per network (its order is fixed by the single run);
-        // four networks of the same width run their chains side by side so the add latency overlaps.
-        stepping.sort(java.util.Comparator.comparingInt(s -> s.m));
+        int count = nets.size();
         int i = 0;
-        while (i < stepping.size()) {
-            Net s = stepping.get(i);
-            if (i + 3 < stepping.size() && stepping.get(i + 3).m == s.m) {
-                gradNormSq4(s, stepping.get(i + 1), stepping.get(i + 2), stepping.get(i + 3));
-                i += 4;
+        while (i < count) {
+            Net s = nets.get(i);
+            if (!s.active) {
+                i++;
+                continue;
+            }
+            Net s1 = null;
+            Net s2 = null;
+            Net s3 = null;
+            int j = i + 1;
+            int found = 1;
+            while (j < count && found < 4) {
+                Net t = nets.get(j);
+                if (t.active) {
+                    if (t.m != s.m) {
+                        break;
+                    }
+                    if (found == 1) {
+                        s1 = t;
+                    } else if (found == 2) {
+                        s2 = t;
+                    } else {
+                        s3 = t;
+                    }
+                    found++;
+                }
+                j++;
+            }
+            if (found == 4) {
+                evaluate(s);
+                evaluate(s1);
+                evaluate(s2);
+                evaluate(s3);
+                gradNormSq4(s, s1, s2, s3);
+                if (move) {
+                    update(s);
+                    update(s1);
+                    update(s2);
+                    update(s3);
+                }
+                i = j;
             } else {
-                s.gradNormSq = gradNormSq(s);
+                evaluate(s);
+                s.gradNormSq = gradNormSq(s, move);
                 i++;
             }
         }
-        for (Net s : stepping) {
-            if (move) {
-                update(s);
+    }
+
+    /** Product 1 with the fused epilogue, the residuals and the gradient of one network. */
+    private void evaluate(Net s) {
+        java.util.Arrays.fill(s.uacc, 0.0);
+        s.zStale = true;
+        for (int ib = 0; ib < np; ib += ZB) {
+            int itEnd = Math.min(np, ib + ZB) / MR;
+            for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTileRelu3(s, it, c0);
+                }
+            }
+            for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTile1(s, it, c0, zt, 0, L);
+                    reluEpilogue1(s, it * MR, c0);
+                }
             }
         }
+        residualsAndGradient(s);
     }
 
     /** ||G||^2 of four networks of one width, each summed in row-major (r, k) order as {@link #gradNormSq}. */
@@ -336,26 +361,49 @@ final class GdVectorPack {
     }
 
     /**
-     * ||G||^2 summed in row-major (r, k) order, exactly as GdKernel sums its unpacked gradient.
+     * ||G||^2 summed in row-major (r, k) order, exactly as GdKernel sums its unpacked gradient; with
+     * {@code move} also the update w - eta g into the other weight buffer (as {@link #update}). The sum is a
+     * serial chain bound by the add latency; the update's independent loads, multiplies and stores run in
+     * its shadow instead of in a pass of their own.
      */
-    private double gradNormSq(Net s) {
+    private double gradNormSq(Net s, boolean move) {
         double acc = 0.0;
         final double[] gt = s.gt;
+        final double[] w = s.wpEval;
+        final double[] wn = s.wpNext;
+        final double eta = s.eta;
         for (int c0 = 0; c0 < s.vecEnd; ) {
             int width = c0 < s.fullEnd ? 3 * L : L;
             int base = c0 * dp;
-            for (int j = 0; j < width; j++) {
-                for (int k = 0; k < d; k++) {
-                    double v = gt[base + k * width + j];
-                    acc += v * v;
+            int wb = c0 * d;
+            if (move) {
+                for (int j = 0; j < width; j++) {
+                    for (int k = 0; k < d; k++) {
+                        int t = k * width + j;
+                        double v = gt[base + t];
+                        acc += v * v;
+                        wn[wb + t] = w[wb + t] - eta * v;
+                    }
+                }
+            } else {
+                for (int j = 0; j < width; j++) {
+                    for (int k = 0; k < d; k++) {
+                        double v = gt[base + k * width + j];
+                        acc += v * v;
+                    }
                 }
             }
             c0 += width;
         }
         final double[] gtail = s.gtail;
+        final double[] wt = s.wtailEval;
+        final double[] wtn = s.wtailNext;
         for (int j = 0; j < gtail.length; j++) {
             double v = gtail[j];
             acc += v * v;
+            if (move) {
+                wtn[j] = wt[j] - eta * v;
+            }
         }
         return acc;
     }

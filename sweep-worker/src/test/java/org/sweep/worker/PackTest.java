@@ -67,6 +67,28 @@ class PackTest {
     }
 
     @Test
+    void groupsCutIntoSeveralChunksEqualSingleRuns() {
+        // Wide networks overflow Pack.CHUNK_BYTES: the group runs as several fused kernels, one after another,
+        // with early stopping and divergence in different chunks; every network still equals its single run.
+        TaskSpec base = TaskSpec.sphere(1024, 30, 8, 0, 1).withSteps(60).withCheckpoints(6, 3);
+        List<TaskSpec> specs = List.of(base, base.withTargetLossRatio(0.05),
+                TaskSpec.sphere(512, 30, 8, 0, 2).withSteps(60).withCheckpoints(6, 3).withEta(6.0, EtaMode.STABILITY),
+                TaskSpec.sphere(300, 30, 8, 0, 3).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 4).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 5).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 6).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 7).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(37, 30, 8, 0, 8).withSteps(60).withCheckpoints(6, 3));
+        long bytes = 0;
+        for (TaskSpec s : specs) {
+            bytes += GdVectorPack.netBytes(s.n(), s.d(), s.width());
+        }
+        assertTrue(bytes > 2 * Pack.CHUNK_BYTES, "the group must need at least three chunks: " + bytes + " bytes");
+        assertPackMatchesSingles(specs);
+        assertEquals(Status.DIVERGED, SweepWorker.run(specs.get(2)).status());
+    }
+
+    @Test
     void mixedPacksWithTasksThatRunOneAfterAnotherEqualSingleRuns() {
         TaskSpec base = TaskSpec.sphere(32, 16, 6, 3, 4).withSteps(60).withCheckpoints(6, 3);
         List<TaskSpec> specs = new ArrayList<>(List.of(
