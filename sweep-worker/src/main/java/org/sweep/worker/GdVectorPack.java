@@ -179,6 +179,7 @@ final class GdVectorPack {
             Net s1 = null;
             Net s2 = null;
             Net s3 = null;
+            int next1 = -1;     // index after s1
             int j = i + 1;
             int found = 1;
             while (j < count && found < 4) {
@@ -189,6 +190,7 @@ final class GdVectorPack {
                     }
                     if (found == 1) {
                         s1 = t;
+                        next1 = j + 1;
                     } else if (found == 2) {
                         s2 = t;
                     } else {
@@ -211,12 +213,67 @@ final class GdVectorPack {
                     update(s3);
                 }
                 i = j;
+            } else if (found >= 2) {
+                evaluate(s);
+                evaluate(s1);
+                gradNormSq2(s, s1, move);
+                i = next1;
             } else {
                 evaluate(s);
                 s.gradNormSq = gradNormSq(s, move);
                 i++;
             }
         }
+    }
+
+    /**
+     * ||G||^2 of two networks of one width side by side, each summed in row-major (r, k) order as
+     * {@link #gradNormSq}, with their updates when {@code move}.
+     */
+    private void gradNormSq2(Net n0, Net n1, boolean move) {
+        double a0 = 0.0;
+        double a1 = 0.0;
+        final double[] g0 = n0.gt;
+        final double[] g1 = n1.gt;
+        final double[] w0 = n0.wpEval;
+        final double[] w1 = n1.wpEval;
+        final double[] x0 = n0.wpNext;
+        final double[] x1 = n1.wpNext;
+        final double eta0 = n0.eta;
+        final double eta1 = n1.eta;
+        for (int c0 = 0; c0 < n0.vecEnd; ) {
+            int width = c0 < n0.fullEnd ? 3 * L : L;
+            int base = c0 * dp;
+            int wb = c0 * d;
+            for (int j = 0; j < width; j++) {
+                for (int k = 0; k < d; k++) {
+                    int t = k * width + j;
+                    double v0 = g0[base + t];
+                    double v1 = g1[base + t];
+                    a0 += v0 * v0;
+                    a1 += v1 * v1;
+                    if (move) {
+                        x0[wb + t] = w0[wb + t] - eta0 * v0;
+                        x1[wb + t] = w1[wb + t] - eta1 * v1;
+                    }
+                }
+            }
+            c0 += width;
+        }
+        final double[] t0 = n0.gtail;
+        final double[] t1 = n1.gtail;
+        for (int j = 0; j < t0.length; j++) {
+            double v0 = t0[j];
+            double v1 = t1[j];
+            a0 += v0 * v0;
+            a1 += v1 * v1;
+            if (move) {
+                n0.wtailNext[j] = n0.wtailEval[j] - eta0 * v0;
+                n1.wtailNext[j] = n1.wtailEval[j] - eta1 * v1;
+            }
+        }
+        n0.gradNormSq = a0;
+        n1.gradNormSq = a1;
     }
 
     /** Product 1 with the fused epilogue, the residuals and the gradient of one network. */
