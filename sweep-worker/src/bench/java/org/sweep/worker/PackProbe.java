@@ -15,7 +15,16 @@ import java.util.Locale;
  * rows' seconds_train, and the same networks stepped by the bare {@link GdVectorPack} kernel (no trainer,
  * no checkpoints), so in-task overhead shows as a ratio measured in one process.
  *
- * <p>Usage: {@code PackProbe [--nets N] [--pack P] [--rounds R] [--single] [--n N] [--d D] [--steps S]}.
+ * <p>Usage: {@code PackProbe [--nets N] [--pack P] [--rounds R] [--single] [--no-bare] [--n N] [--d D]
+ * [--steps S]}; {@code --widths [--only M]} instead times, per width, a bare pack of P networks (whole and
+ * cut into {@link Pack#CHUNK_BYTES} chunks) and the same networks on {@link GdKernel} one by one, against
+ * a 1000^3 dgemm in the same process. After {@code mvn package -DskipTests}, from the repository root:
+ * <pre>
+ *   OPENBLAS_NUM_THREADS=1 java @bin/jvm.options -cp "sweep-worker/target/sweep-worker-0.1.0-SNAPSHOT-bench.jar:\
+ *     sweep-worker/target/sweep-worker-0.1.0-SNAPSHOT.jar:sweep-driver/target/lib/*" org.sweep.worker.PackProbe
+ * </pre>
+ * Add {@code -XX:StartFlightRecording=filename=p.jfr,settings=profile} and read the hot methods with
+ * {@code jfr print --events jdk.ExecutionSample p.jfr}.
  */
 public final class PackProbe {
     private PackProbe() {
