@@ -159,60 +159,142 @@ final class GdVectorPack {
     /**
      * One evaluation of every active network at its current weights: loss, gradient, ||G||^2, u, e; with
      * {@code move}, each then steps to w - eta G (the views still refer to the weights evaluated).
+     *
+     * <p>Networks are processed one after another (both products, then the norm and the update), so a
+     * network's P (n x m) and gradient are still in the core's cache when they are read back: stepping
+     * product 1 of all networks before any gradient streams every P through memory once more, which made
+     * the fused step memory-bound at small d. ||G||^2 is a serial chain of m d additions per network (its
+     * order is fixed by the single run); four consecutive networks of the same width run their chains side
+     * by side so the add latency overlaps.
      */
     void step(boolean move) {
-        for (Net s : nets) {
-            if (s.active) {
-                java.util.Arrays.fill(s.uacc, 0.0);
-                s.zStale = true;
-            }
-        }
-        // Product 1 with the fused epilogue, per network and strip, over blocks of ZB rows.
-        for (int ib = 0; ib < np; ib += ZB) {
-            int itEnd = Math.min(np, ib + ZB) / MR;
-            for (Net s : nets) {
-                if (!s.active) {
-                    continue;
-                }
-                for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
-                    for (int it = ib / MR; it < itEnd; it++) {
-                        zTileRelu3(s, it, c0);
-                    }
-                }
-                for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
-                    for (int it = ib / MR; it < itEnd; it++) {
-                        zTile1(s, it, c0, zt, 0, L);
-                        reluEpilogue1(s, it * MR, c0);
-                    }
-                }
-            }
-        }
-        List<Net> stepping = new ArrayList<>();
-        for (Net s : nets) {
-            if (s.active) {
-                residualsAndGradient(s);
-                stepping.add(s);
-            }
-        }
-        // ||G||^2 is a serial chain of m d additions per network (its order is fixed by the single run);
-        // four networks of the same width run their chains side by side so the add latency overlaps.
-        stepping.sort(java.util.Comparator.comparingInt(s -> s.m));
+        int count = nets.size();
         int i = 0;
-        while (i < stepping.size()) {
-            Net s = stepping.get(i);
-            if (i + 3 < stepping.size() && stepping.get(i + 3).m == s.m) {
-                gradNormSq4(s, stepping.get(i + 1), stepping.get(i + 2), stepping.get(i + 3));
-                i += 4;
+        while (i < count) {
+            Net s = nets.get(i);
+            if (!s.active) {
+                i++;
+                continue;
+            }
+            Net s1 = null;
+            Net s2 = null;
+            Net s3 = null;
+            int next1 = -1;     // index after s1
+            int j = i + 1;
+            int found = 1;
+            while (j < count && found < 4) {
+                Net t = nets.get(j);
+                if (t.active) {
+                    if (t.m != s.m) {
+                        break;
+                    }
+                    if (found == 1) {
+                        s1 = t;
+                        next1 = j + 1;
+                    } else if (found == 2) {
+                        s2 = t;
+                    } else {
+                        s3 = t;
+                    }
+                    found++;
+                }
+                j++;
+            }
+            if (found == 4) {
+                evaluate(s);
+                evaluate(s1);
+                evaluate(s2);
+                evaluate(s3);
+                gradNormSq4(s, s1, s2, s3);
+                if (move) {
+                    update(s);
+                    update(s1);
+                    update(s2);
+                    update(s3);
+                }
+                i = j;
+            } else if (found >= 2) {
+                evaluate(s);
+                evaluate(s1);
+                gradNormSq2(s, s1, move);
+                i = next1;
             } else {
-                s.gradNormSq = gradNormSq(s);
+                evaluate(s);
+                s.gradNormSq = gradNormSq(s, move);
                 i++;
             }
         }
-        for (Net s : stepping) {
+    }
+
+    /**
+     * ||G||^2 of two networks of one width side by side, each summed in row-major (r, k) order as
+     * {@link #gradNormSq}, with their updates when {@code move}.
+     */
+    private void gradNormSq2(Net n0, Net n1, boolean move) {
+        double a0 = 0.0;
+        double a1 = 0.0;
+        final double[] g0 = n0.gt;
+        final double[] g1 = n1.gt;
+        final double[] w0 = n0.wpEval;
+        final double[] w1 = n1.wpEval;
+        final double[] x0 = n0.wpNext;
+        final double[] x1 = n1.wpNext;
+        final double eta0 = n0.eta;
+        final double eta1 = n1.eta;
+        for (int c0 = 0; c0 < n0.vecEnd; ) {
+            int width = c0 < n0.fullEnd ? 3 * L : L;
+            int base = c0 * dp;
+            int wb = c0 * d;
+            for (int j = 0; j < width; j++) {
+                for (int k = 0; k < d; k++) {
+                    int t = k * width + j;
+                    double v0 = g0[base + t];
+                    double v1 = g1[base + t];
+                    a0 += v0 * v0;
+                    a1 += v1 * v1;
+                    if (move) {
+                        x0[wb + t] = w0[wb + t] - eta0 * v0;
+                        x1[wb + t] = w1[wb + t] - eta1 * v1;
+                    }
+                }
+            }
+            c0 += width;
+        }
+        final double[] t0 = n0.gtail;
+        final double[] t1 = n1.gtail;
+        for (int j = 0; j < t0.length; j++) {
+            double v0 = t0[j];
+            double v1 = t1[j];
+            a0 += v0 * v0;
+            a1 += v1 * v1;
             if (move) {
-                update(s);
+                n0.wtailNext[j] = n0.wtailEval[j] - eta0 * v0;
+                n1.wtailNext[j] = n1.wtailEval[j] - eta1 * v1;
             }
         }
+        n0.gradNormSq = a0;
+        n1.gradNormSq = a1;
+    }
+
+    /** Product 1 with the fused epilogue, the residuals and the gradient of one network. */
+    private void evaluate(Net s) {
+        java.util.Arrays.fill(s.uacc, 0.0);
+        s.zStale = true;
+        for (int ib = 0; ib < np; ib += ZB) {
+            int itEnd = Math.min(np, ib + ZB) / MR;
+            for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTileRelu3(s, it, c0);
+                }
+            }
+            for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
+                for (int it = ib / MR; it < itEnd; it++) {
+                    zTile1(s, it, c0, zt, 0, L);
+                    reluEpilogue1(s, it * MR, c0);
+                }
+            }
+        }
+        residualsAndGradient(s);
     }
 
     /** ||G||^2 of four networks of one width, each summed in row-major (r, k) order as {@link #gradNormSq}. */
@@ -336,26 +418,49 @@ final class GdVectorPack {
     }
 
     /**
-     * ||G||^2 summed in row-major (r, k) order, exactly as GdKernel sums its unpacked gradient.
+     * ||G||^2 summed in row-major (r, k) order, exactly as GdKernel sums its unpacked gradient; with
+     * {@code move} also the update w - eta g into the other weight buffer (as {@link #update}). The sum is a
+     * serial chain bound by the add latency; the update's independent loads, multiplies and stores run in
+     * its shadow instead of in a pass of their own.
      */
-    private double gradNormSq(Net s) {
+    private double gradNormSq(Net s, boolean move) {
         double acc = 0.0;
         final double[] gt = s.gt;
+        final double[] w = s.wpEval;
+        final double[] wn = s.wpNext;
+        final double eta = s.eta;
         for (int c0 = 0; c0 < s.vecEnd; ) {
             int width = c0 < s.fullEnd ? 3 * L : L;
             int base = c0 * dp;
-            for (int j = 0; j < width; j++) {
-                for (int k = 0; k < d; k++) {
-                    double v = gt[base + k * width + j];
-                    acc += v * v;
+            int wb = c0 * d;
+            if (move) {
+                for (int j = 0; j < width; j++) {
+                    for (int k = 0; k < d; k++) {
+                        int t = k * width + j;
+                        double v = gt[base + t];
+                        acc += v * v;
+                        wn[wb + t] = w[wb + t] - eta * v;
+                    }
+                }
+            } else {
+                for (int j = 0; j < width; j++) {
+                    for (int k = 0; k < d; k++) {
+                        double v = gt[base + k * width + j];
+                        acc += v * v;
+                    }
                 }
             }
             c0 += width;
         }
         final double[] gtail = s.gtail;
+        final double[] wt = s.wtailEval;
+        final double[] wtn = s.wtailNext;
         for (int j = 0; j < gtail.length; j++) {
             double v = gtail[j];
             acc += v * v;
+            if (move) {
+                wtn[j] = wt[j] - eta * v;
+            }
         }
         return acc;
     }

@@ -191,6 +191,32 @@ class GramsTest {
     }
 
     @Test
+    void patternSetsExactlyTheBitsOfNonNegativeEntries() {
+        // Widths around word boundaries; entries negative, positive, +-0 (1{z >= 0} is 1 for both zeros), NaN (0),
+        // on a buffer that held other bits before.
+        Random rnd = new Random(5);
+        double[] specials = {0.0, -0.0, Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, -1e-300};
+        for (int m : new int[] {1, 63, 64, 65, 130, 1024}) {
+            int n = 3;
+            double[] z = new double[n * m];
+            for (int k = 0; k < z.length; k++) {
+                z[k] = rnd.nextInt(8) == 0 ? specials[rnd.nextInt(specials.length)] : rnd.nextGaussian();
+            }
+            int words = Grams.words(m);
+            long[] bits = new long[n * words];
+            java.util.Arrays.fill(bits, -1L);
+            Grams.pattern(z, n, m, bits);
+            for (int i = 0; i < n; i++) {
+                for (int r = 0; r < words * 64; r++) {
+                    boolean set = (bits[i * words + (r >>> 6)] >>> (r & 63) & 1L) != 0;
+                    boolean want = r < m && z[i * m + r] >= 0;
+                    assertEquals(want, set, "m=" + m + " i=" + i + " r=" + r);
+                }
+            }
+        }
+    }
+
+    @Test
     void maxCosIsTheLargestOffDiagonalInnerProduct() {
         double[] x = {1, 0, 0.6, 0.8, -0.8, 0.6};
         double[] g = Grams.inputGram(BLAS.getInstance(), x, 3, 2);

@@ -68,17 +68,39 @@ class PackTest {
 
     @Test
     void eachFusedNetworkIsChargedItsOwnCheckpointsSoNoTimeIsNegative() {
-        // A narrow network beside a wide one at n = 160 with spectra at every checkpoint: its share
-        // of the fused steps by width is tiny, its own eigendecompositions are not. Training time
+        // Narrow networks beside a wider one in one chunk, n = 160, spectra at every checkpoint: a share
+        // of the fused steps by width is tiny, their own eigendecompositions are not. Training time
         // = total - spectra must stay >= 0 (charging the checkpoints by width made it negative).
         TaskSpec narrow = TaskSpec.sphere(4, 160, 8, 1, 1).withSteps(40).withCheckpoints(20, 20).withTargetLossRatio(0);
-        TaskSpec wide = TaskSpec.sphere(2048, 160, 8, 1, 2).withSteps(40).withCheckpoints(20, 20).withTargetLossRatio(0);
+        TaskSpec wide = TaskSpec.sphere(256, 160, 8, 1, 2).withSteps(40).withCheckpoints(20, 20).withTargetLossRatio(0);
         assertTrue(Pack.fusable(narrow) || !GdKernel.VECTOR_AVAILABLE);
         for (TaskResult r : SweepWorker.runPack(List.of(narrow, wide,
                 TaskSpec.sphere(4, 160, 8, 1, 3).withSteps(40).withCheckpoints(20, 20).withTargetLossRatio(0)))) {
             assertTrue(r.cost().secondsTrain() >= 0, "seconds_train " + r.cost().secondsTrain() + " of width " + r.spec().width());
             assertTrue(r.cost().secondsSpectra() > 0, "spectra timed");
         }
+    }
+
+    @Test
+    void groupsCutIntoSeveralChunksEqualSingleRuns() {
+        // Wide networks overflow Pack.CHUNK_BYTES: the group runs as several fused kernels, one after another,
+        // with early stopping and divergence in different chunks; every network still equals its single run.
+        TaskSpec base = TaskSpec.sphere(1024, 30, 8, 0, 1).withSteps(60).withCheckpoints(6, 3);
+        List<TaskSpec> specs = List.of(base, base.withTargetLossRatio(0.05),
+                TaskSpec.sphere(512, 30, 8, 0, 2).withSteps(60).withCheckpoints(6, 3).withEta(6.0, EtaMode.STABILITY),
+                TaskSpec.sphere(300, 30, 8, 0, 3).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 4).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 5).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 6).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(16, 30, 8, 0, 7).withSteps(60).withCheckpoints(6, 3),
+                TaskSpec.sphere(37, 30, 8, 0, 8).withSteps(60).withCheckpoints(6, 3));
+        long bytes = 0;
+        for (TaskSpec s : specs) {
+            bytes += GdVectorPack.netBytes(s.n(), s.d(), s.width());
+        }
+        assertTrue(bytes > 2 * Pack.CHUNK_BYTES, "the group must need at least three chunks: " + bytes + " bytes");
+        assertPackMatchesSingles(specs);
+        assertEquals(Status.DIVERGED, SweepWorker.run(specs.get(2)).status());
     }
 
     @Test
