@@ -1,5 +1,6 @@
 package org.sweep.driver.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sweep.driver.analysis.Analyze;
 import org.sweep.driver.analysis.Criterion;
 import org.sweep.driver.analysis.ThresholdOptions;
+import org.sweep.driver.store.ResultStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,9 +113,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ThresholdOptions o = estimator.options(sweep);
-            java.nio.file.Path out = java.nio.file.Path.of(common.out);
-            if (org.sweep.driver.store.ResultStore.hasScheme(common.out)) {
-                org.sweep.driver.store.ResultStore store = org.sweep.driver.store.ResultStore.at(common.out);
+            Path out = Path.of(common.out);
+            if (ResultStore.hasScheme(common.out)) {
+                ResultStore store = ResultStore.at(common.out);
                 if (!store.isLocal()) {
                     throw new Main.UsageException("--out " + common.out + ": analyze writes its analysis tables to a"
                             + " local directory only");

@@ -1,8 +1,6 @@
 package org.sweep.driver.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +57,7 @@ final class Views {
 
     private void register(String view) {
         boolean stored = Tables.ALL.contains(view);
-        String print = stored ? fingerprint(store, view) : store.isLocal() ? fingerprint(store.out().resolve(view)) : "";
+        String print = stored || store.isLocal() ? fingerprint(store, view) : "";
         if (print.equals(registered.get(view))) {
             return;
         }
@@ -79,33 +77,16 @@ final class Views {
         registered.put(view, print);
     }
 
-    /** The files of a stored table on the store's file system (local or Hadoop), as {@link #fingerprint(Path)}. */
+    /**
+     * The names, sizes and modification times of every file under a view's folder on the store's file
+     * system (local or Hadoop): equal strings mean its files did not change in between.
+     */
     static String fingerprint(ResultStore store, String table) {
         try {
             return store.fingerprint(table);
         } catch (IOException e) {
-            // Changed while listed: a run is writing; register again next time.
-            return "unreadable " + System.nanoTime();
-        }
-    }
-
-    /** The names, sizes and modification times of every file under a local table's folder. */
-    static String fingerprint(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-                if (Files.isRegularFile(p)) {
-                    b.append(p).append(' ').append(Files.size(p)).append(' ')
-                            .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
-                }
-            }
-        } catch (IOException e) {
             // Changed while listed: a run or an analysis is writing; register again next time.
             return "unreadable " + System.nanoTime();
         }
-        return b.toString();
     }
 }
