@@ -51,8 +51,12 @@ public final class AnalysisTables {
      * and bracket (whether the grid's pass fractions bracket 1 - delta: bracketed, all_pass,
      * none_pass), m_du (median over the group's runs of n^6 / lambda_0^4) and m_star_over_m_du,
      * lambda0 (median), bootstrap (parametric draws of the bias correction), level, tolerance
-     * (kernel only). Tables written before the logistic estimator have integer m_star columns and
-     * no censored..lambda0; they are read with these types (missing columns null).
+     * (kernel only), design_effect (k: the cluster-robust variance of log m* over the model-based
+     * one, runs of one seed forming a cluster; the interval's deviance cut is max(q, k F) (LevelSet.critical);
+     * null: runs treated as independent, or fewer than 2 seeds) and clusters (the
+     * replicates behind it). Tables written before the logistic estimator have integer m_star
+     * columns and no censored..lambda0, and tables written before the cluster adjustment have no
+     * design_effect and clusters; they are read with these types (missing columns null).
      */
     public static final StructType THRESHOLD_COLUMNS = DataTypes.createStructType(new StructField[] {
         f("m_star", DataTypes.DoubleType, true), f("m_star_lo", DataTypes.DoubleType, true),
@@ -66,6 +70,7 @@ public final class AnalysisTables {
         f("m_star_over_m_du", DataTypes.DoubleType, true), f("lambda0", DataTypes.DoubleType, true),
         f("bootstrap", DataTypes.IntegerType, false),
         f("level", DataTypes.DoubleType, false), f("tolerance", DataTypes.DoubleType, true),
+        f("design_effect", DataTypes.DoubleType, true), f("clusters", DataTypes.IntegerType, true),
     });
 
     /**
@@ -76,7 +81,8 @@ public final class AnalysisTables {
      * too_few_groups), points (groups), n_min / n_max, deviance / deviance_df / deviance_p (G^2
      * against the saturated model), lr_groups / lr_groups_df / lr_groups_p (likelihood ratio of free
      * per-group curves against the joint fit: small p = one power law with one slope does not
-     * describe the groups), theory_du = 6 and theory_song_yang = 4 for comparison.
+     * describe the groups), theory_du = 6 and theory_song_yang = 4 for comparison, design_effect and
+     * clusters (as in thresholds: the seeds shared by the fit's groups are one cluster each).
      */
     public static final StructType EXPONENT_COLUMNS = DataTypes.createStructType(new StructField[] {
         f("alpha", DataTypes.DoubleType, true), f("alpha_lo", DataTypes.DoubleType, true),
@@ -88,6 +94,7 @@ public final class AnalysisTables {
         f("lr_groups", DataTypes.DoubleType, true), f("lr_groups_df", DataTypes.IntegerType, true),
         f("lr_groups_p", DataTypes.DoubleType, true),
         f("theory_du", DataTypes.DoubleType, false), f("theory_song_yang", DataTypes.DoubleType, false),
+        f("design_effect", DataTypes.DoubleType, true), f("clusters", DataTypes.IntegerType, true),
     });
 
     /** Writes both tables of one analysis, replacing the earlier analysis of the same (sweep, criterion). */

@@ -54,21 +54,23 @@ public final class Analyze {
 
     /**
      * {@code analyze calibrate}: coverage and bias of the estimator on simulated data, one row per
-     * (alpha, seeds, grid factor), printed as the Markdown table kept in the README.
+     * (seed sd, alpha, seeds, grid factor), printed as the Markdown table kept in the README.
      */
     public static List<Calibration.Row> calibrate(double[] alphas, int[] seeds, double[] factors, int[] ns, double slope,
                                                   double delta, double level, int replications, long seed,
-                                                  PrintStream print) {
+                                                  double[] seedSds, double shared, PrintStream print) {
         List<Calibration.Row> rows = new ArrayList<>();
         long t0 = System.nanoTime();
-        for (Calibration.Setup s : Calibration.standard(alphas, seeds, factors, ns, slope, delta)) {
-            rows.add(Calibration.run(s, replications, seed, level));
+        for (double sd : seedSds) {
+            for (Calibration.Setup s : Calibration.standard(alphas, seeds, factors, ns, slope, delta, sd, sd == 0 ? 0 : shared)) {
+                rows.add(Calibration.run(s, replications, seed, level));
+            }
         }
-        print.printf(Locale.ROOT, "calibration: logit P = logit(%.2f) + %.1f (log m - log m*(n)), m*(n) = %.0f (n/%d)^alpha, "
-                        + "n in %s, grid from m*(n_min)/%.0f to %.0f m*(n_max); %d replications per row, seed %d, "
-                        + "%s intervals%n%n", 1 - delta, slope, Calibration.M_STAR_AT_N0, Calibration.N0,
-                java.util.Arrays.toString(ns), Calibration.GRID_MARGIN, Calibration.GRID_MARGIN, replications, seed,
-                ThresholdReport.num(level));
+        print.printf(Locale.ROOT, "calibration: logit P = logit(%.2f) + %.1f (log m - log m*(n)) + seed shift, m*(n) = %.0f "
+                        + "(n/%d)^alpha, n in %s, grid from m*(n_min)/%.0f to %.0f m*(n_max); %d replications per row, "
+                        + "seed %d, %s intervals, seeds as clusters%n%n", 1 - delta, slope, Calibration.M_STAR_AT_N0,
+                Calibration.N0, java.util.Arrays.toString(ns), Calibration.GRID_MARGIN, Calibration.GRID_MARGIN, replications,
+                seed, ThresholdReport.num(level));
         Calibration.print(rows, level, print);
         print.printf(Locale.ROOT, "%n%.1f s%n", (System.nanoTime() - t0) / 1e9);
         return rows;

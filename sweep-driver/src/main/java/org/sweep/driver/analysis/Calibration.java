@@ -2,6 +2,7 @@ package org.sweep.driver.analysis;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,10 +14,16 @@ import org.sweep.worker.SplitMix64;
  * <p>Truth: for each n, logit P(pass | m, n) = logit(1 - delta) + b (log m - log m*(n)) with
  * log m*(n) = log {@value #M_STAR_AT_N0} + alpha (log n - log {@value #N0}), so m*(n) is exactly
  * the (1 - delta)-level width and alpha the exponent. Each replication draws every (n, width,
- * seed) run as an independent Bernoulli from one SplitMix64 stream (seed, replication), fits every
- * group's threshold and the joint exponent, and records whether the intervals contain the truth
- * (a censored end counts as open: [lo, inf) contains every m* &gt;= lo) and the errors log m^ - log m*
- * and alpha^ - alpha of the point estimates. The grid runs geometrically with the given factor from
+ * seed) run as a Bernoulli from one SplitMix64 stream (seed, replication), fits every
+ * group's threshold and the joint exponent (with the seeds as clusters), and records whether the
+ * intervals contain the truth. With a seed sd, runs of one seed are correlated as in a real sweep:
+ * seed q shifts the logit by u_{q,n} = sd (sqrt(shared) v_q + sqrt(1 - shared) e_{q,n}) with
+ * standard normal v, e, the same at every width of an n; the truth is then the level set of the
+ * pass probability averaged over the shifts ({@link Setup#logMStar}). A logistic curve fits that
+ * average (a logistic-normal mixture) only approximately, so m^ is biased there by a few percent
+ * (the table in the README). The row keeps the coverage (a censored end counts as open: [lo, inf)
+ * contains every m* &gt;= lo) and the errors log m^ - log m* and alpha^ - alpha of the point
+ * estimates. The grid runs geometrically with the given factor from
  * below m*(n_min) / 16 to above 16 m*(n_max), so the truth lies well inside it.
  */
 public final class Calibration {
@@ -37,10 +44,67 @@ public final class Calibration {
      * @param factor ratio of consecutive grid widths
      * @param ns     values of n
      * @param delta  m* is where P = 1 - delta
+     * @param seedSd standard deviation of each seed's shift of the logit (0: independent runs)
+     * @param shared fraction of that variance shared by the seed across every n (the rest is the
+     *               seed's own in each n); within one n the shift is the same at every width
      */
-    public record Setup(double alpha, double slope, int seeds, double factor, int[] ns, double delta) {
+    public record Setup(double alpha, double slope, int seeds, double factor, int[] ns, double delta, double seedSd,
+                        double shared) {
+        public Setup(double alpha, double slope, int seeds, double factor, int[] ns, double delta) {
+            this(alpha, slope, seeds, factor, ns, delta, 0, 0);
+        }
+
+        public Setup {
+            if (!(seedSd >= 0) || !(shared >= 0 && shared <= 1)) {
+                throw new IllegalArgumentException("seed sd must be >= 0 and the shared fraction in [0, 1]");
+            }
+        }
+
+        /**
+         * The true log m*(n): where the pass probability, averaged over the seeds' shifts, is 1 - delta.
+         * Without shifts that is log m*_0(n) = log 64 + alpha (log n - log 16); with them the averaged
+         * curve is flatter and reaches 1 - delta at log m*_0(n) + z*, the same offset for every n, so
+         * alpha is unchanged.
+         */
         double logMStar(int n) {
+            return Math.log(M_STAR_AT_N0) + alpha * (Math.log(n) - Math.log(N0)) + marginalOffset();
+        }
+
+        /** log m*_0(n) without the offset: the centre of the seeds' curves. */
+        double logMStarCentre(int n) {
             return Math.log(M_STAR_AT_N0) + alpha * (Math.log(n) - Math.log(N0));
+        }
+
+        /** z* with E_u sigmoid(logit(1 - delta) + slope z* + seedSd u) = 1 - delta, u ~ N(0, 1); 0 without shifts. */
+        double marginalOffset() {
+            if (seedSd == 0) {
+                return 0;
+            }
+            double lt = PassCurve.logit(1 - delta);
+            double lo = -50 / slope;
+            double hi = 50 / slope;
+            for (int it = 0; it < 200; it++) {
+                double mid = 0.5 * (lo + hi);
+                if (averaged(lt + slope * mid) < 1 - delta) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return 0.5 * (lo + hi);
+        }
+
+        /** E_u sigmoid(eta + seedSd u) by the trapezoid rule on [-10, 10] in steps of 0.001. */
+        private double averaged(double eta) {
+            double sum = 0;
+            double wsum = 0;
+            for (int i = -10000; i <= 10000; i++) {
+                double u = i * 1e-3;
+                double w = Math.exp(-0.5 * u * u);
+                sum += w * PassCurve.sigmoid(eta + seedSd * u);
+                wsum += w;
+            }
+            return sum / wsum;
         }
 
         double[] widths() {
@@ -84,6 +148,14 @@ public final class Calibration {
 
     /** Same, with {@code biasDraws} draws of the bias correction. */
     public static Row run(Setup s, int replications, long seed, double level, int biasDraws) {
+        return run(s, replications, seed, level, biasDraws, true);
+    }
+
+    /**
+     * Same; {@code clustered} false fits as if every run were independent (no design effect), to
+     * show what the adjustment is for.
+     */
+    public static Row run(Setup s, int replications, long seed, double level, int biasDraws, boolean clustered) {
         double[] widths = s.widths();
         int k = s.ns().length * widths.length;
         int mInt = 0;
@@ -100,26 +172,61 @@ public final class Calibration {
         double logWidth = 0;
         int logWidthCount = 0;
         double lt = PassCurve.logit(1 - s.delta());
+        int seeds = s.seeds();
+        int groups = s.ns().length;
+        double offset = s.marginalOffset();
         for (int r = 0; r < replications; r++) {
             SplitMix64 rng = new SplitMix64(seed * 0x9E3779B97F4A7C15L + r);
+            // each seed's shift of the logit in each n: a part shared across n and a part of its own
+            double[][] shift = new double[groups][seeds];
+            if (s.seedSd() > 0) {
+                double[] common = new double[seeds];
+                for (int q = 0; q < seeds; q++) {
+                    common[q] = normal(rng);
+                }
+                for (int g = 0; g < groups; g++) {
+                    for (int q = 0; q < seeds; q++) {
+                        shift[g][q] = s.seedSd() * (Math.sqrt(s.shared()) * common[q]
+                                + Math.sqrt(1 - s.shared()) * normal(rng));
+                    }
+                }
+            }
             int[] group = new int[k];
             double[] scale = new double[k];
             double[] width = new double[k];
             double[] runs = new double[k];
             double[] passes = new double[k];
+            int[] cellRow = new int[k * seeds];
+            int[] cellSeed = new int[k * seeds];
+            double[] cellPass = new double[k * seeds];
+            double[] ones = new double[k * seeds];
+            Arrays.fill(ones, 1);
             int row = 0;
-            for (int g = 0; g < s.ns().length; g++) {
+            for (int g = 0; g < groups; g++) {
                 int n = s.ns()[g];
-                double truth = s.logMStar(n);
+                double centre = s.logMStarCentre(n);
+                double truth = centre + offset;
                 double[] t = new double[widths.length];
                 double[] p = new double[widths.length];
+                int[] gRow = new int[widths.length * seeds];
+                int[] gSeed = new int[widths.length * seeds];
+                double[] gPass = new double[widths.length * seeds];
                 for (int j = 0; j < widths.length; j++) {
-                    double prob = PassCurve.sigmoid(lt + s.slope() * (Math.log(widths[j]) - truth));
                     int ok = 0;
-                    for (int q = 0; q < s.seeds(); q++) {
-                        ok += LevelSet.uniform(rng) < prob ? 1 : 0;
+                    for (int q = 0; q < seeds; q++) {
+                        double prob = PassCurve.sigmoid(lt + s.slope() * (Math.log(widths[j]) - centre) + shift[g][q]);
+                        int y = LevelSet.uniform(rng) < prob ? 1 : 0;
+                        ok += y;
+                        int c = j * seeds + q;
+                        gRow[c] = j;
+                        gSeed[c] = q;
+                        gPass[c] = y;
+                        int cc = row * seeds + q;
+                        cellRow[cc] = row;
+                        cellSeed[cc] = q;
+                        cellPass[cc] = y;
                     }
-                    t[j] = s.seeds();
+                    t[j] = seeds;
                     p[j] = ok;
                     group[row] = g;
                     scale[row] = Math.log(n);
@@ -128,8 +235,9 @@ public final class Calibration {
                     passes[row] = ok;
                     row++;
                 }
+                LevelSet.Cells gCells = new LevelSet.Cells(gRow, gSeed, Arrays.copyOf(ones, gRow.length), gPass);
                 LevelSet.Threshold th = LevelSet.threshold(widths, t, p, s.delta(), level, biasDraws,
-                        seed * 0x9E3779B97F4A7C15L + 31L * r + g + 0x5DEECE66DL);
+                        seed * 0x9E3779B97F4A7C15L + 31L * r + g + 0x5DEECE66DL, clustered ? gCells : null);
                 mInt++;
                 double lo = th.lo() == null ? Double.NEGATIVE_INFINITY : Math.log(th.lo());
                 double hi = th.hi() == null ? Double.POSITIVE_INFINITY : Math.log(th.hi());
@@ -150,7 +258,7 @@ public final class Calibration {
                 }
             }
             LevelSet.Exponent ex = LevelSet.exponent(new LevelSet.Design(group, scale, width, runs, passes), s.delta(),
-                    level);
+                    level, clustered ? new LevelSet.Cells(cellRow, cellSeed, ones, cellPass) : null);
             aInt++;
             if (ex.alpha() != null) {
                 double lo = ex.lo() == null ? Double.NEGATIVE_INFINITY : ex.lo();
@@ -172,31 +280,45 @@ public final class Calibration {
                 aMean, aSd / Math.sqrt(aEst), aSd, logWidthCount == 0 ? Double.NaN : logWidth / logWidthCount);
     }
 
-    /** The set-ups of the standard table: alphas x seed counts x grid factors. */
+    /** A standard normal variate (Box-Muller, one of the pair). */
+    static double normal(SplitMix64 rng) {
+        double u = 1 - LevelSet.uniform(rng);
+        double v = LevelSet.uniform(rng);
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    /** The set-ups of the standard table: alphas x seed counts x grid factors, independent runs. */
     public static List<Setup> standard(double[] alphas, int[] seeds, double[] factors, int[] ns, double slope,
                                        double delta) {
+        return standard(alphas, seeds, factors, ns, slope, delta, 0, 0);
+    }
+
+    /** Same, with seed shifts of the given sd and shared fraction. */
+    public static List<Setup> standard(double[] alphas, int[] seeds, double[] factors, int[] ns, double slope,
+                                       double delta, double seedSd, double shared) {
         List<Setup> out = new ArrayList<>();
         for (double a : alphas) {
             for (int sd : seeds) {
                 for (double f : factors) {
-                    out.add(new Setup(a, slope, sd, f, ns, delta));
+                    out.add(new Setup(a, slope, sd, f, ns, delta, seedSd, shared));
                 }
             }
         }
         return out;
     }
 
-    static final String HEADER = "| alpha | seeds | grid factor | reps | m* coverage | m* bias (log) +- se | alpha coverage "
-            + "| alpha bias +- se | alpha sd | censored m* |";
+    static final String HEADER = "| alpha | seeds | grid factor | seed sd | shared | reps | m* coverage | m* bias (log) +- se "
+            + "| alpha coverage | alpha bias +- se | alpha sd | censored m* |";
 
     /** A Markdown table of the rows, as printed by {@code analyze calibrate} and kept in the README. */
     public static void print(List<Row> rows, double level, PrintStream out) {
         out.println(HEADER);
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %.1f | %d | %.0f | %d | %.3f (%d/%d) | %+.3f +- %.3f | %.3f (%d/%d) | %+.3f +- %.3f "
-                            + "| %.3f | %d |%n",
-                    r.setup().alpha(), r.setup().seeds(), r.setup().factor(), r.replications(), r.mStarCoverage(),
+            out.printf(Locale.ROOT, "| %.1f | %d | %.0f | %.1f | %.1f | %d | %.3f (%d/%d) | %+.3f +- %.3f | %.3f (%d/%d) "
+                            + "| %+.3f +- %.3f | %.3f | %d |%n",
+                    r.setup().alpha(), r.setup().seeds(), r.setup().factor(), r.setup().seedSd(), r.setup().shared(),
+                    r.replications(), r.mStarCoverage(),
                     r.mStarCovered(), r.mStarIntervals(), r.mStarBias(), r.mStarBiasSe(), r.alphaCoverage(),
                     r.alphaCovered(), r.alphaIntervals(), r.alphaBias(), r.alphaBiasSe(), r.alphaSd(),
                     r.mStarCensored());

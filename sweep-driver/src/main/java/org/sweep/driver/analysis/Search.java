@@ -36,8 +36,9 @@ import org.sweep.worker.TaskSpec;
  * group (the tasks that differ only in width and seed) and, for every group whose interval is
  * censored or wider than a factor {@value #TARGET_RATIO}, asks for (1) the geometric midpoint of
  * every pair of neighbouring tested widths that overlaps the interval, (2) one width beyond the
- * grid (a factor 2) on a censored side, and (3) {@code seeds} more seeds (up to twice the file's
- * seed count) at the widths inside the interval, where a pass or a fail says most about m*. It stops
+ * grid (a factor 2) on a censored side, and (3) twice the seeds run so far at the widths inside
+ * the interval (up to {@value #MAX_SEED_FACTOR} times the file's seed count), where a pass or a
+ * fail says most about m*. It stops
  * when every group's interval is within a factor 2 (hi / lo &lt;= 2) or after {@code rounds} rounds.
  *
  * <p>Every added run is an ordinary task of the same sweep: the requests are turned into the sweep
@@ -56,8 +57,13 @@ public final class Search {
     /** Stop refining a group when its interval is within this factor. */
     public static final double TARGET_RATIO = 2;
     public static final int DEFAULT_ROUNDS = 4;
-    /** Most seeds per width the search asks for, as a multiple of the file's seed count. */
-    static final int MAX_SEED_FACTOR = 2;
+    /**
+     * Most seeds per width the search asks for, as a multiple of the file's seed count. Seeds, not
+     * widths, are what narrows an interval once the runs of one seed move together: a seed run at
+     * more widths adds little (the design effect of the intervals grows with the widths per seed),
+     * so the seeds at the widths inside an open interval double each round up to this factor.
+     */
+    static final int MAX_SEED_FACTOR = 4;
 
     /** Runs one plan through the ordinary runner (the command passes the same path as {@code run}). */
     public interface PlanRunner {
@@ -169,13 +175,22 @@ public final class Search {
         for (Map.Entry<Integer, Integer> e : tested.entrySet()) {
             int w = e.getKey();
             if (w >= lo && w <= hi && e.getValue() < MAX_SEED_FACTOR * seeds) {
-                seedsAt.put(w, MAX_SEED_FACTOR * seeds);
+                seedsAt.put(w, Math.min(MAX_SEED_FACTOR * seeds, 2 * e.getValue()));
             }
         }
         if (seedsAt.isEmpty()) {
             return null; // nothing left to add at integer widths
         }
         return new Request(add, seedsAt);
+    }
+
+    /** The seed's position in the search's seed list (seeds of the file first, then the added ones). */
+    private static int seedRankOf(List<Long> seedList, long seed) {
+        int i = seedList.indexOf(seed);
+        if (i < 0) {
+            throw new IllegalStateException("seed " + seed + " is not one of the search's seeds");
+        }
+        return i;
     }
 
     /**
@@ -189,7 +204,7 @@ public final class Search {
         String name = coarse.name();
         ThresholdOptions a = o.analysis();
         ThresholdOptions ao = new ThresholdOptions(name, a.criterion(), a.delta(), a.tolerance(), a.bootstrap(), a.seed(),
-                a.level(), a.replicates());
+                a.level(), a.replicates(), a.clustered());
         // the file's seeds: the base seed list extended with fresh seeds above the largest
         List<Long> fileSeeds = coarse.tasks().stream().map(t -> t.spec().seed()).distinct().sorted().toList();
         int seeds = fileSeeds.size();
@@ -238,7 +253,20 @@ public final class Search {
                 double[] w = counts.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
                 double[] rn = counts.values().stream().mapToDouble(c -> c[0]).toArray();
                 double[] ps = counts.values().stream().mapToDouble(c -> c[1]).toArray();
-                LevelSet.Threshold th = LevelSet.threshold(w, rn, ps, ao.delta(), ao.level(), 0, 0);
+                // each run is a cell of its width and seed, so the interval carries the seeds' design effect
+                List<Integer> widthList = new ArrayList<>(counts.keySet());
+                List<int[]> cellList = new ArrayList<>();
+                for (PlannedTask t : e.getValue()) {
+                    Boolean p = pass.get(t.taskId());
+                    if (p != null) {
+                        cellList.add(new int[] {widthList.indexOf(t.spec().width()), seedRankOf(seedList, t.spec().seed()),
+                                p ? 1 : 0});
+                    }
+                }
+                LevelSet.Cells cells = !ao.clustered() || cellList.isEmpty() ? null : new LevelSet.Cells(
+                        cellList.stream().mapToInt(c -> c[0]).toArray(), cellList.stream().mapToInt(c -> c[1]).toArray(),
+                        cellList.stream().mapToDouble(c -> 1).toArray(), cellList.stream().mapToDouble(c -> c[2]).toArray());
+                LevelSet.Threshold th = LevelSet.threshold(w, rn, ps, ao.delta(), ao.level(), 0, 0, cells);
                 Request r = round < o.rounds() ? refine(tested, th, seeds) : null;
                 boolean done = th.censored() == null && th.hi() / th.lo() <= TARGET_RATIO;
                 open += done ? 0 : 1;

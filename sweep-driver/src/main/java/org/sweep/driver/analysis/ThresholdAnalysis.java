@@ -76,10 +76,12 @@ public final class ThresholdAnalysis {
      * @param mDu          median n^6 / lambda0^4 over the group's runs
      * @param lambda0      median lambda0 over the group's runs
      * @param d            input dimension of the group's runs
+     * @param cells        one entry per run: its width index and its replicate, numbered across every
+     *                     group of the analysis (the same seed in two groups has the same number)
      */
     public record Group(List<Object> axes, int[] widths, double[] runs, double[] passes, double[] passFraction,
                         int seeds, LevelSet.Threshold threshold, Integer mStarGrid, ThresholdMath.Bracket bracket,
-                        double isotonic, Double mDu, Double lambda0, Integer d) {
+                        double isotonic, Double mDu, Double lambda0, Integer d, LevelSet.Cells cells) {
         public Double mStar() {
             return threshold.mStar();
         }
@@ -198,6 +200,8 @@ public final class ThresholdAnalysis {
                 v.add(o.bootstrap());
                 v.add(o.level());
                 v.add(o.criterion() == Criterion.KERNEL ? o.tolerance() : null);
+                v.add(Double.isNaN(t.designEffect()) ? null : t.designEffect());
+                v.add(t.clusters() == 0 ? null : t.clusters());
                 rows.add(RowFactory.create(v.toArray()));
             }
             return rows;
@@ -231,6 +235,8 @@ public final class ThresholdAnalysis {
                 v.add(e == null ? null : e.lrGroupsP());
                 v.add(THEORY_DU);
                 v.add(THEORY_SONG_YANG);
+                v.add(e == null || Double.isNaN(e.designEffect()) ? null : e.designEffect());
+                v.add(e == null || e.clusters() == 0 ? null : e.clusters());
                 rows.add(RowFactory.create(v.toArray()));
             }
             return rows;
@@ -358,12 +364,22 @@ public final class ThresholdAnalysis {
             byGroup.computeIfAbsent(key, x -> new ArrayList<>()).add(r);
         }
 
+        // replicates numbered across groups: the same seed in two groups is one cluster of the joint fits
+        Map<String, Integer> replicateId = new TreeMap<>();
+        for (Row r : cells) {
+            replicateId.putIfAbsent(r.<String>getAs("replicate"), 0);
+        }
+        int next = 0;
+        for (Map.Entry<String, Integer> e : replicateId.entrySet()) {
+            e.setValue(next++);
+        }
+
         // (3) per group: fitted threshold, grid threshold, bracket
         List<Group> groups = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         int gi = 0;
         for (Map.Entry<List<Object>, List<Row>> e : byGroup.entrySet()) {
-            Group g = estimate(e.getKey(), e.getValue(), o, gi++);
+            Group g = estimate(e.getKey(), e.getValue(), o, gi++, replicateId);
             groups.add(g);
             String where = describe(axes, g.axes());
             String c = g.threshold().censored();
@@ -412,7 +428,8 @@ public final class ThresholdAnalysis {
         return PassCurve.sigmoid(PassCurve.logit(1 - delta) + t.slope() * (Math.log(width) - t.logMStar()));
     }
 
-    private static Group estimate(List<Object> axes, List<Row> cells, ThresholdOptions o, int groupIndex) {
+    private static Group estimate(List<Object> axes, List<Row> cells, ThresholdOptions o, int groupIndex,
+                                  Map<String, Integer> replicateId) {
         int[] widths = cells.stream().mapToInt(r -> r.<Integer>getAs("width")).distinct().sorted().toArray();
         String[] reps = cells.stream().map(r -> r.<String>getAs("replicate")).distinct().sorted().toArray(String[]::new);
         byte[][] pass = new byte[widths.length][reps.length];
@@ -422,11 +439,21 @@ public final class ThresholdAnalysis {
         List<Double> mdu = new ArrayList<>();
         List<Double> l0 = new ArrayList<>();
         Integer d = null;
+        int[] cellRow = new int[cells.size()];
+        int[] cellCluster = new int[cells.size()];
+        double[] cellPass = new double[cells.size()];
+        double[] cellRuns = new double[cells.size()];
+        int ci = 0;
         for (Row r : cells) {
             int k = Arrays.binarySearch(widths, r.<Integer>getAs("width"));
             int s = Arrays.binarySearch(reps, r.<String>getAs("replicate"));
             Long p = r.getAs("p");
             pass[k][s] = (byte) (p != null && p > 0 ? 1 : 0);
+            cellRow[ci] = k;
+            cellCluster[ci] = replicateId.get(r.<String>getAs("replicate"));
+            cellPass[ci] = pass[k][s];
+            cellRuns[ci] = 1;
+            ci++;
             Double m = r.getAs("m_du");
             mdu.add(m == null ? Double.NaN : m);
             Double l = r.getAs("lambda0");
@@ -444,31 +471,27 @@ public final class ThresholdAnalysis {
         Integer mStarGrid = k < 0 ? null : widths[k];
         ThresholdMath.Bracket bracket = ThresholdMath.bracket(frac, o.delta());
 
-        // runs and passes per width (widths without a run are left out of the fit)
-        List<double[]> design = new ArrayList<>();
+        // runs and passes per width (every width comes from a cell, so each has at least one run)
+        double[] w = new double[widths.length];
+        double[] t = new double[widths.length];
+        double[] s = new double[widths.length];
         for (int j = 0; j < widths.length; j++) {
-            int t = 0;
-            int ok = 0;
+            w[j] = widths[j];
             for (byte v : pass[j]) {
                 if (v >= 0) {
-                    t++;
-                    ok += v;
+                    t[j]++;
+                    s[j] += v;
                 }
             }
-            if (t > 0) {
-                design.add(new double[] {widths[j], t, ok});
-            }
         }
-        double[] w = design.stream().mapToDouble(r -> r[0]).toArray();
-        double[] t = design.stream().mapToDouble(r -> r[1]).toArray();
-        double[] s = design.stream().mapToDouble(r -> r[2]).toArray();
+        LevelSet.Cells groupCells = new LevelSet.Cells(cellRow, cellCluster, cellRuns, cellPass);
         LevelSet.Threshold th = LevelSet.threshold(w, t, s, o.delta(), o.level(), o.bootstrap(),
-                o.seed() * 0x9E3779B97F4A7C15L + groupIndex);
+                o.seed() * 0x9E3779B97F4A7C15L + groupIndex, o.clustered() ? groupCells : null);
         double iso = LevelSet.isotonic(w, t, s, o.delta());
         double mduMedian = ThresholdMath.median(mdu.stream().mapToDouble(Double::doubleValue).toArray());
         double l0Median = ThresholdMath.median(l0.stream().mapToDouble(Double::doubleValue).toArray());
         return new Group(axes, widths, t, s, frac, reps.length, th, mStarGrid, bracket, iso,
-                Double.isNaN(mduMedian) ? null : mduMedian, Double.isNaN(l0Median) ? null : l0Median, d);
+                Double.isNaN(mduMedian) ? null : mduMedian, Double.isNaN(l0Median) ? null : l0Median, d, groupCells);
     }
 
     private static Fit fit(String scale, List<Object> fitKey, List<Group> groups, ThresholdOptions o,
@@ -494,9 +517,16 @@ public final class ThresholdAnalysis {
         List<Double> wd = new ArrayList<>();
         List<Double> rn = new ArrayList<>();
         List<Double> ps = new ArrayList<>();
+        int cellCount = usable.stream().mapToInt(g -> g.cells().row().length).sum();
+        int[] cellRow = new int[cellCount];
+        int[] cellCluster = new int[cellCount];
+        double[] cellRuns = new double[cellCount];
+        double[] cellPass = new double[cellCount];
+        int ci = 0;
         for (int i = 0; i < usable.size(); i++) {
             Group g = usable.get(i);
             double sv = Math.log(scaleValue(scale, g));
+            int first = wd.size();
             for (int j = 0; j < g.runs().length; j++) {
                 gIdx.add(i);
                 sc.add(sv);
@@ -504,12 +534,20 @@ public final class ThresholdAnalysis {
                 rn.add(g.runs()[j]);
                 ps.add(g.passes()[j]);
             }
+            LevelSet.Cells gc = g.cells();
+            for (int c = 0; c < gc.row().length; c++) {
+                cellRow[ci] = first + gc.row()[c];
+                cellCluster[ci] = gc.cluster()[c];
+                cellRuns[ci] = gc.runs()[c];
+                cellPass[ci] = gc.passes()[c];
+                ci++;
+            }
         }
-        // the design lists the widths that have runs; Group keeps runs per width of every grid width
         LevelSet.Design d = new LevelSet.Design(gIdx.stream().mapToInt(Integer::intValue).toArray(),
                 sc.stream().mapToDouble(Double::doubleValue).toArray(), wd.stream().mapToDouble(Double::doubleValue).toArray(),
                 rn.stream().mapToDouble(Double::doubleValue).toArray(), ps.stream().mapToDouble(Double::doubleValue).toArray());
-        LevelSet.Exponent e = LevelSet.exponent(d, o.delta(), o.level());
+        LevelSet.Exponent e = LevelSet.exponent(d, o.delta(), o.level(),
+                o.clustered() ? new LevelSet.Cells(cellRow, cellCluster, cellRuns, cellPass) : null);
         if (e.censored() != null) {
             warnings.add("exponent" + where + ": " + (LevelSet.NO_INCREASE.equals(e.censored())
                     ? "passes do not increase with width" : "the interval reaches the end of the searched range ["

@@ -12,10 +12,18 @@ import java.util.List;
  * @param bootstrap  parametric-bootstrap draws of the bias correction of m* (0: no correction)
  * @param seed       seed of the bias-correction streams
  * @param level      confidence level of the profile-likelihood intervals
- * @param replicates runs columns whose values are replicates (resampled by the bootstrap) rather than grid axes
+ * @param replicates runs columns whose values are replicates rather than grid axes; runs with equal
+ *                   replicate values (the same seed, at any width and in any group) form one cluster
+ * @param clustered  widen the intervals by the replicates' design effect (cluster-robust); false treats
+ *                   every run as independent given its group and width
  */
 public record ThresholdOptions(String sweep, Criterion criterion, double delta, double tolerance, int bootstrap,
-                               long seed, double level, List<String> replicates) {
+                               long seed, double level, List<String> replicates, boolean clustered) {
+    public ThresholdOptions(String sweep, Criterion criterion, double delta, double tolerance, int bootstrap, long seed,
+                            double level, List<String> replicates) {
+        this(sweep, criterion, delta, tolerance, bootstrap, seed, level, replicates, true);
+    }
+
     /** Most bootstrap draws accepted: bounds the memory and time of one analysis up front. */
     public static final int MAX_BOOTSTRAP = 100_000;
 

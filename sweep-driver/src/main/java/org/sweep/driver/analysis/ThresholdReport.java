@@ -17,15 +17,17 @@ final class ThresholdReport {
         out.printf(Locale.ROOT, "threshold analysis of sweep '%s', criterion %s%n", o.sweep(), describe(o));
         out.printf(Locale.ROOT, "m* = width where a logistic pass curve in log m (Firth fit, per group) reaches %s; "
                 + "bias-corrected (%d draws, seed %d)%n", percent(1 - o.delta()), o.bootstrap(), o.seed());
-        out.printf(Locale.ROOT, "intervals: %s profile likelihood; an end beyond the grid is not given (censored); "
-                + "runs: %d (%d failed, left out)%n%n", percent(o.level()), r.runs(), r.failedRuns());
+        out.printf(Locale.ROOT, "intervals: %s profile likelihood%s; an end beyond the grid is not given (censored); "
+                + "runs: %d (%d failed, left out)%n%n", percent(o.level()), o.clustered()
+                ? ", widened by the design effect of runs sharing " + String.join("/", o.replicates()) + " (deff)"
+                : ", runs independent", r.runs(), r.failedRuns());
 
         List<String> header = new ArrayList<>();
         for (StructField f : r.axes()) {
             header.add(f.name());
         }
-        header.addAll(List.of("seeds", "widths", "m_star", percent(o.level()) + " CI", "censored", "grid m*", "isotonic",
-                "m_du", "m*/m_du"));
+        header.addAll(List.of("seeds", "widths", "m_star", percent(o.level()) + " CI", "censored", "deff", "grid m*",
+                "isotonic", "m_du", "m*/m_du"));
         List<List<String>> rows = new ArrayList<>();
         for (ThresholdAnalysis.Group g : r.groups()) {
             List<String> c = new ArrayList<>();
@@ -40,6 +42,7 @@ final class ThresholdReport {
                     : LevelSet.BELOW_GRID.equals(t.censored()) ? "< " + g.widths()[0] : "-");
             c.add("[" + (t.lo() == null ? "?" : num(t.lo())) + ", " + (t.hi() == null ? "?" : num(t.hi())) + "]");
             c.add(t.censored() == null ? "" : t.censored());
+            c.add(Double.isNaN(t.designEffect()) ? "-" : String.format(Locale.ROOT, "%.2f", t.designEffect()));
             c.add(g.mStarGrid() == null ? "-" : g.mStarGrid().toString());
             c.add(Double.isNaN(g.isotonic()) ? "-" : num(g.isotonic()));
             c.add(g.mDu() == null ? "null" : num(g.mDu()));
@@ -65,10 +68,11 @@ final class ThresholdReport {
                         : e.censored()) + ")");
                 continue;
             }
-            out.printf(Locale.ROOT, "%salpha = %.2f  %s CI [%s, %s]  c = %.2f  b = %.2f  from %d groups, n in [%d, %d]%n",
+            out.printf(Locale.ROOT, "%salpha = %.2f  %s CI [%s, %s]%s  c = %.2f  b = %.2f  from %d groups, n in [%d, %d]%n",
                     prefix, e.alpha(), percent(o.level()), e.lo() == null ? "?" : String.format(Locale.ROOT, "%.2f", e.lo()),
-                    e.hi() == null ? "?" : String.format(Locale.ROOT, "%.2f", e.hi()), e.intercept(), e.slope(), f.points(),
-                    f.nMin(), f.nMax());
+                    e.hi() == null ? "?" : String.format(Locale.ROOT, "%.2f", e.hi()),
+                    Double.isNaN(e.designEffect()) ? "" : String.format(Locale.ROOT, " (deff %.2f, %d seeds)", e.designEffect(),
+                            e.clusters()), e.intercept(), e.slope(), f.points(), f.nMin(), f.nMax());
             String pad = " ".repeat(prefix.length());
             out.printf(Locale.ROOT, "%sfit: deviance %.1f on %d df (p = %s); free per-group curves vs joint: LR %.1f on %d df "
                             + "(p = %s)%n", pad, e.deviance(), e.devianceDf(), pval(e.devianceP()),

@@ -79,10 +79,15 @@ final class AnalyzeCommand implements Callable<Integer> {
                 description = "runs columns whose values are replicates rather than grid axes (default: seed)")
         List<String> replicates = new ArrayList<>(List.of("seed"));
 
+        @Option(names = "--independent-runs",
+                description = {"treat runs as independent given group and width: intervals without the seed-cluster",
+                    "design effect (by default runs sharing a seed form a cluster and intervals are widened by it)"})
+        boolean independent;
+
         ThresholdOptions options(String sweep) throws Main.UsageException {
             try {
                 return new ThresholdOptions(sweep, criterion, delta, tolerance, bootstrap, seed, level,
-                        replicates.stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
+                        replicates.stream().map(String::trim).filter(s -> !s.isEmpty()).toList(), !independent);
             } catch (IllegalArgumentException e) {
                 throw new Main.UsageException(e.getMessage());
             }
@@ -170,6 +175,14 @@ final class AnalyzeCommand implements Callable<Integer> {
         @Option(names = "--seed", description = "seed of the simulation (default: ${DEFAULT-VALUE})")
         long seed = 1;
 
+        @Option(names = "--seed-sd", split = ",", paramLabel = "SD",
+                description = {"sd of each seed's shift of the logit, the same at every width: correlated runs as",
+                    "in a real sweep (0: independent runs; default: 0,3)"})
+        double[] seedSds = {0, 3};
+
+        @Option(names = "--shared", description = "fraction of the seed shift's variance shared across n (default: ${DEFAULT-VALUE})")
+        double shared = 0.5;
+
         Calibrate(Main.Io io) {
             this.io = io;
         }
@@ -182,9 +195,18 @@ final class AnalyzeCommand implements Callable<Integer> {
                 throw new Main.UsageException("calibrate: need --replications >= 2, --delta and --level in (0, 1), --slope > 0,"
                         + " seeds >= 1, factors > 1, at least two n >= 1");
             }
+            for (double sd : seedSds) {
+                if (!(sd >= 0 && sd <= 20)) {
+                    throw new Main.UsageException("--seed-sd " + sd + ": must be in [0, 20] (logit units)");
+                }
+            }
+            if (!(shared >= 0 && shared <= 1)) {
+                throw new Main.UsageException("--shared " + shared + ": must be in [0, 1]");
+            }
             int[] sorted = ns.clone();
             Arrays.sort(sorted);
-            Analyze.calibrate(alphas, seeds, factors, sorted, slope, delta, level, replications, seed, io.out());
+            Analyze.calibrate(alphas, seeds, factors, sorted, slope, delta, level, replications, seed, seedSds, shared,
+                    io.out());
             return Main.OK;
         }
     }

@@ -197,4 +197,85 @@ class LevelSetTest {
         LevelSet.Exponent ex = LevelSet.exponent(new LevelSet.Design(g, sc, w, t, s), DELTA, LEVEL);
         assertTrue(ex.lrGroupsP() < 1e-6, ex.toString());
     }
+
+    /** Simulated pass/fail cells: seeds x widths, each seed's logit shifted by sd u_q at every width. */
+    private static LevelSet.Cells simulatedCells(int seeds, double sd, double mStar, double b, long seed, int copies) {
+        org.sweep.worker.SplitMix64 rng = new org.sweep.worker.SplitMix64(seed);
+        int k = seeds * WIDTHS.length;
+        int[] row = new int[k];
+        int[] cluster = new int[k];
+        double[] runs = new double[k];
+        double[] passes = new double[k];
+        int c = 0;
+        for (int q = 0; q < seeds; q++) {
+            double shift = sd * Calibration.normal(rng);
+            for (int j = 0; j < WIDTHS.length; j++) {
+                double p = PassCurve.sigmoid(PassCurve.logit(1 - DELTA) + b * (Math.log(WIDTHS[j]) - Math.log(mStar)) + shift);
+                row[c] = j;
+                cluster[c] = q;
+                runs[c] = copies;
+                passes[c] = LevelSet.uniform(rng) < p ? copies : 0;
+                c++;
+            }
+        }
+        return new LevelSet.Cells(row, cluster, runs, passes);
+    }
+
+    /** Runs and passes per width of cells. */
+    private static double[][] totals(LevelSet.Cells cells) {
+        double[] t = new double[WIDTHS.length];
+        double[] s = new double[WIDTHS.length];
+        for (int i = 0; i < cells.row().length; i++) {
+            t[cells.row()[i]] += cells.runs()[i];
+            s[cells.row()[i]] += cells.passes()[i];
+        }
+        return new double[][] {t, s};
+    }
+
+    @Test
+    void designEffectOfRunsCopiedWithinTheirSeedIsTheNumberOfCopies() {
+        // every run repeated r times inside its own seed adds no information: the model-based variance
+        // shrinks r-fold, the cluster-robust one does not, so k grows exactly r-fold (H -> r H, U_c -> r U_c)
+        double[][] feat = new double[WIDTHS.length][];
+        double[] p = new double[WIDTHS.length];
+        for (int j = 0; j < WIDTHS.length; j++) {
+            feat[j] = new double[] {1, Math.log(WIDTHS[j])};
+            p[j] = PassCurve.sigmoid(-6 + 1.5 * Math.log(WIDTHS[j]));
+        }
+        double[] grad = {-1 / 1.5, -(PassCurve.logit(1 - DELTA) + 6) / (1.5 * 1.5)};
+        LevelSet.Cells one = simulatedCells(30, 0, 100, 1.5, 11, 1);
+        LevelSet.Cells five = simulatedCells(30, 0, 100, 1.5, 11, 5);
+        double k1 = LevelSet.designEffect(feat, p, totals(one)[0], one, grad);
+        double k5 = LevelSet.designEffect(feat, p, totals(five)[0], five, grad);
+        assertEquals(5 * k1, k5, 1e-9 * k5);
+        assertTrue(Double.isNaN(LevelSet.designEffect(feat, p, totals(one)[0],
+                new LevelSet.Cells(one.row(), new int[one.row().length], one.runs(), one.passes()), grad)),
+                "one cluster: no design effect");
+    }
+
+    /** Design-effect tolerance: with 400 seeds, k's sampling sd is about sqrt(2/399) = 0.07; 0.25 is 3.5 sd. */
+    private static final double DEFF_TOL = 0.25;
+
+    @Test
+    void designEffectIsNearOneForIndependentRunsAndLargeForSeedsThatPassOrFailTogether() {
+        LevelSet.Cells free = simulatedCells(400, 0, 100, 1.5, 5, 1);
+        double[][] tf = totals(free);
+        LevelSet.Threshold ind = LevelSet.threshold(WIDTHS, tf[0], tf[1], DELTA, LEVEL, 0, 0, free);
+        assertEquals(1, ind.designEffect(), DEFF_TOL, ind.toString());
+        assertEquals(400, ind.clusters());
+
+        // sd 3 on the logit, the same at every width of a seed: passes cluster by seed
+        LevelSet.Cells tied = simulatedCells(400, 3, 100, 1.5, 5, 1);
+        double[][] tt = totals(tied);
+        LevelSet.Threshold adj = LevelSet.threshold(WIDTHS, tt[0], tt[1], DELTA, LEVEL, 0, 0, tied);
+        LevelSet.Threshold raw = LevelSet.threshold(WIDTHS, tt[0], tt[1], DELTA, LEVEL, 0, 0);
+        assertTrue(adj.designEffect() > 1.5, adj.toString());
+        assertTrue(Double.isNaN(raw.designEffect()) && raw.clusters() == 0, raw.toString());
+        // the same point estimate; the interval widened around it, by about sqrt(k) in log m
+        assertEquals(raw.logMStar(), adj.logMStar(), 0);
+        assertTrue(adj.lo() < raw.lo() && adj.hi() > raw.hi(), adj + " vs " + raw);
+        double ratio = Math.log(adj.hi() / adj.lo()) / Math.log(raw.hi() / raw.lo());
+        double expect = Math.sqrt(adj.designEffect() * LevelSet.fQuantile(LEVEL, 399) / LevelSet.quantile(LEVEL));
+        assertEquals(expect, ratio, 0.1 * expect, "width ratio against sqrt(k F/chi2) (near-quadratic profile)");
+    }
 }

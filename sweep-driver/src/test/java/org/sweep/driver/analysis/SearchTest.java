@@ -98,8 +98,11 @@ class SearchTest {
         // censored below: one width under the grid
         Search.Request down = Search.refine(tested(4, 4, 16, 64), th(null, 10.0, LevelSet.BELOW_GRID), 4);
         assertTrue(down.widths().contains(2) && down.widths().contains(8), down.toString());
-        // seeds never grow past twice the file's count
-        Search.Request again = Search.refine(tested(8, 16, 23, 32), th(17.0, 40.0, null), 4);
+        // seeds double again in a later round, and never grow past four times the file's count
+        Search.Request more = Search.refine(tested(8, 16, 23, 32), th(17.0, 40.0, null), 4);
+        assertEquals(16, more.seedsAt().get(23), more.toString());
+        assertEquals(16, more.seedsAt().get(32), more.toString());
+        Search.Request again = Search.refine(tested(16, 16, 23, 32), th(17.0, 40.0, null), 4);
         assertEquals(List.of(19, 27), List.copyOf(again.widths()));
         assertTrue(again.seedsAt().keySet().stream().noneMatch(w -> w == 23 || w == 32), again.toString());
     }

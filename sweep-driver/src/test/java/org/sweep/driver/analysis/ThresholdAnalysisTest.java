@@ -196,6 +196,70 @@ class ThresholdAnalysisTest {
         assertEquals(128, f.nMax());
     }
 
+    /**
+     * Runs whose seed shifts the logit by sd 3 at every width: {@code sharedAcrossN} gives a seed the
+     * same shift in every n, otherwise each (seed, n) has its own.
+     */
+    private static List<Row> seedShifted(String name, boolean sharedAcrossN, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] ns = {4, 8, 16, 32};
+        double[][] shift = new double[ns.length][30];
+        for (int q = 0; q < 30; q++) {
+            double common = rnd.nextGaussian();
+            for (int i = 0; i < ns.length; i++) {
+                shift[i][q] = 3 * (sharedAcrossN ? common : rnd.nextGaussian());
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < ns.length; i++) {
+            int n = ns[i];
+            for (int w : WIDTHS) {
+                for (int q = 0; q < 30; q++) {
+                    double p = PassCurve.sigmoid(PassCurve.logit(0.9) + SLOPE * (Math.log(w) - Math.log(2.0 * n * n))
+                            + shift[i][q]);
+                    rows.add(run(name, w, n, "a", q, "ok", rnd.nextDouble() < p));
+                }
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void seedsSharedAcrossGroupsAreOneClusterAndWidenTheIntervals() {
+        ThresholdAnalysis.Result own = ThresholdAnalysis.analyze(table(seedShifted("own", false, 21)),
+                options("own", Criterion.BOUND_HOLDS));
+        ThresholdOptions o = options("own", Criterion.BOUND_HOLDS);
+        ThresholdAnalysis.Result raw = ThresholdAnalysis.analyze(table(seedShifted("own", false, 21)),
+                new ThresholdOptions(o.sweep(), o.criterion(), o.delta(), o.tolerance(), o.bootstrap(), o.seed(), o.level(),
+                        o.replicates(), false));
+        LevelSet.Exponent e = own.fits().get(0).exponent();
+        LevelSet.Exponent er = raw.fits().get(0).exponent();
+        assertEquals(30, e.clusters());
+        assertTrue(e.designEffect() > 1.5, "per-(seed, n) shifts make the groups' thresholds noisier: " + e);
+        assertEquals(er.alpha(), e.alpha(), 0, "the adjustment leaves the estimate alone");
+        assertTrue(e.lo() < er.lo() && e.hi() > er.hi(), e + " vs " + er);
+        assertTrue(Double.isNaN(er.designEffect()) && er.clusters() == 0);
+        for (ThresholdAnalysis.Group g : own.groups()) {
+            assertEquals(30, g.threshold().clusters());
+            assertTrue(Double.isFinite(g.threshold().designEffect()), g.threshold().toString());
+        }
+        // the tables carry the design effect and the cluster count
+        Row t = own.thresholdRows().get(0);
+        StructType ts = own.thresholdsSchema();
+        assertEquals(own.groups().get(0).threshold().designEffect(), t.getDouble(ts.fieldIndex("design_effect")), 0);
+        assertEquals(30, t.getInt(ts.fieldIndex("clusters")));
+        Row x = own.exponentRows().get(0);
+        assertEquals(e.designEffect(), x.getDouble(own.exponentsSchema().fieldIndex("design_effect")), 0);
+        assertTrue(raw.exponentRows().get(0).isNullAt(raw.exponentsSchema().fieldIndex("design_effect")));
+
+        // the same shift in every n moves every threshold alike, which alpha does not see: seed 7 of
+        // n = 4 and seed 7 of n = 32 must be one cluster for the design effect to know that
+        ThresholdAnalysis.Result shared = ThresholdAnalysis.analyze(table(seedShifted("shared", true, 21)),
+                options("shared", Criterion.BOUND_HOLDS));
+        LevelSet.Exponent es = shared.fits().get(0).exponent();
+        assertTrue(es.designEffect() < 0.5 * e.designEffect(), "shared " + es + " vs own " + e);
+    }
+
     @Test
     void sameSeedSameAnswer() {
         List<Row> rows = sweep("again", 3);
