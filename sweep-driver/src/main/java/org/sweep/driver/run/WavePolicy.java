@@ -19,8 +19,12 @@ public final class WavePolicy {
     public static final int FIRST_ROUNDS = 4;
     /** Wall seconds a wave should take once the throughput is known. */
     public static final double TARGET_SECONDS = 60.0;
-    /** Upper bound of a wave (bounds the per-wave bookkeeping the driver holds). */
-    public static final int MAX_TASKS = 20_000;
+    /**
+     * Upper bound of a wave: bounds the wave's task list the driver broadcasts and the outcomes the
+     * executors hold until the wave is written (a few KiB per small task). Large enough that a sweep
+     * of 10^6 tiny tasks pays its per-wave costs (Spark jobs, commit, one file per table) about 15 times.
+     */
+    public static final int MAX_TASKS = 100_000;
 
     private final int parallelism;
     private long tasksDone;
