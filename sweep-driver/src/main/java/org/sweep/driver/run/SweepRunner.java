@@ -261,7 +261,7 @@ public final class SweepRunner {
                 ok += st.ok();
                 diverged += st.diverged();
                 failed += st.failed();
-                progress.setCommitted(next);
+                progress.waveCommitted(next);
                 storedSoFar = already + next;
             }
         }
