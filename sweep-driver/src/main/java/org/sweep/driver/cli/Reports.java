@@ -76,20 +76,44 @@ public final class Reports {
     public static void printSummary(SparkSession spark, SweepRunner.Report report, ResultStore store,
                                     org.sweep.driver.plan.SweepPlan plan, PrintStream out) {
         String sweep = report.sweep();
-        registerPlan(spark, plan);
+        // When the sweep held no task outside the plan before the run, its rows are exactly the plan's
+        // tasks: the queries read runs alone, without joining the plan's task ids (a local relation of
+        // one row per task, which at 10^6 tasks made the summary take minutes and the driver's heap).
+        boolean onlyPlan = report.storedOutsidePlan() == 0;
+        String from = onlyPlan ? " FROM runs WHERE sweep = :sweep" : inPlan(sweep);
+        if (!onlyPlan) {
+            registerPlan(spark, plan);
+        }
         out.printf("sweep %s: %d tasks planned, %d already stored, %d run in %d wave(s), %.1f s%n", sweep,
                 report.planned(), report.alreadyStored(), report.ran(), report.waves(), report.seconds());
+        // One pass over runs: the per-width table and, summed over widths, the status and degenerate counts.
         Dataset<Row> table = spark.sql("SELECT width, count(*) AS tasks, round(median(rate_empirical), 6) AS"
                 + " median_rate_empirical, round(avg(CASE WHEN bound_holds THEN 1.0 WHEN NOT bound_holds THEN 0.0 END),"
-                + " 3) AS fraction_bound_holds, round(median(max_dist_final), 6) AS median_max_dist" + inPlan(sweep)
-                + " GROUP BY width ORDER BY width", sweepParam(sweep));
-        List<Row> rows = table.collectAsList();
-        TextOutput.table(table.schema(), rows.iterator(), out);
-        Row counts = spark.sql("SELECT count_if(status = 'ok'), count_if(status = 'diverged'),"
-                + " count_if(status = 'failed')" + inPlan(sweep), sweepParam(sweep)).first();
-        long[] c = {counts.getLong(0), counts.getLong(1), counts.getLong(2)};
+                + " 3) AS fraction_bound_holds, round(median(max_dist_final), 6) AS median_max_dist,"
+                + " count_if(status = 'ok') AS ok, count_if(status = 'diverged') AS diverged,"
+                + " count_if(status = 'failed') AS failed, count_if(lambda0 <= :ratio * lambda_max_inf) AS degenerate"
+                + from + " GROUP BY width ORDER BY width", Map.of("sweep", sweep, "ratio", DEGENERATE_LAMBDA0));
+        List<Row> all = table.collectAsList();
+        int shown = 5;
+        org.apache.spark.sql.types.StructType shownSchema = new org.apache.spark.sql.types.StructType(
+                java.util.Arrays.copyOf(table.schema().fields(), shown));
+        List<Row> rows = new java.util.ArrayList<>(all.size());
+        long[] c = new long[3];
+        long degenerate = 0;
+        for (Row r : all) {
+            Object[] v = new Object[shown];
+            for (int i = 0; i < shown; i++) {
+                v[i] = r.get(i);
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(v));
+            c[0] += r.getLong(shown);
+            c[1] += r.getLong(shown + 1);
+            c[2] += r.getLong(shown + 2);
+            degenerate += r.getLong(shown + 3);
+        }
+        TextOutput.table(shownSchema, rows.iterator(), out);
         out.printf("stored for %s: %d ok, %d diverged, %d failed%n", sweep, c[0], c[1], c[2]);
-        long others = spark.sql("SELECT count(*) FROM runs WHERE sweep = :sweep"
+        long others = onlyPlan ? 0 : spark.sql("SELECT count(*) FROM runs WHERE sweep = :sweep"
                 + " AND task_id NOT IN (SELECT task_id FROM " + PLAN_VIEW + ")", sweepParam(sweep)).first().getLong(0);
         if (others > 0) {
             out.printf("(sweep %s also holds %d stored task(s) of other configurations, not in this summary;"
@@ -100,8 +124,6 @@ public final class Reports {
                     + " width, n, eta, status, message FROM runs WHERE sweep = %s AND status <> 'ok'\"%n",
                     c[1], c[2], store.location(), shownLiteral(sweep));
         }
-        long degenerate = spark.sql("SELECT count(*)" + inPlan(sweep) + " AND lambda0 <= :ratio * lambda_max_inf",
-                Map.of("sweep", sweep, "ratio", DEGENERATE_LAMBDA0)).first().getLong(0);
         if (degenerate > 0) {
             out.printf("WARNING: %d task(s) have lambda0 = lambda_min(H_inf) <= %.0e lambda_max(H_inf): duplicate or"
                     + " parallel inputs make H_inf singular, and the convergence guarantees of Du et al. do not"

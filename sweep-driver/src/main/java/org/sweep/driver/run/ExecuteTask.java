@@ -72,10 +72,15 @@ final class ExecuteTask implements FlatMapFunction<List<Integer>, TaskOutcome> {
      */
     @Override
     public Iterator<TaskOutcome> call(List<Integer> pack) {
-        List<TaskOutcome> out = new ArrayList<>(pack.size());
+        return runAll(pack).iterator();
+    }
+
+    /** {@link #call} as one list: the element a wave persists per pack (see {@code SweepRunner}). */
+    ArrayList<TaskOutcome> runAll(List<Integer> pack) {
+        ArrayList<TaskOutcome> out = new ArrayList<>(pack.size());
         if (pack.size() == 1) {
             out.add(runOne(pack.get(0)));
-            return out.iterator();
+            return out;
         }
         List<PlannedTask> tasks = new ArrayList<>(pack.size());
         List<TaskSpec> specs = new ArrayList<>(pack.size());
@@ -95,13 +100,13 @@ final class ExecuteTask implements FlatMapFunction<List<Integer>, TaskOutcome> {
             for (int i : pack) {
                 out.add(runOne(i));
             }
-            return out.iterator();
+            return out;
         }
         for (int j = 0; j < tasks.size(); j++) {
             TaskResult r = results.get(j);
             out.add(outcome(tasks.get(j), r, r.cost().secondsTrain() + r.cost().secondsSpectra()));
         }
-        return out.iterator();
+        return out;
     }
 
     private TaskOutcome outcome(PlannedTask task, TaskResult r, double seconds) {

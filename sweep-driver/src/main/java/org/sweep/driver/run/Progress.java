@@ -35,6 +35,11 @@ public final class Progress implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean started;
     private volatile long committed;
+    /** Counts of the waves folded in by {@link #waveCommitted}, whose task ids the tally no longer holds. */
+    private long doneBefore;
+    private long failedBefore;
+    private long divergedBefore;
+    private double flopsBefore;
     private int lastWidth;
 
     /**
@@ -42,7 +47,10 @@ public final class Progress implements AutoCloseable {
      * @param totalFlops their estimated flops
      */
     public Progress(SparkContext sc, long total, double totalFlops, PrintStream err, boolean tty) {
-        sc.register(tally, "sweep.tasks");
+        // Unnamed: Spark reports named accumulators to its status listener, which turns the driver's
+        // value (every task_id of the wave) into a string after each Spark task; at 10^6 tiny tasks
+        // that backlog filled the default heap.
+        sc.register(tally);
         this.err = err;
         this.tty = tty;
         this.total = total;
@@ -71,6 +79,19 @@ public final class Progress implements AutoCloseable {
 
     /** Tasks of this invocation whose wave is committed (shown next to the finished count). */
     public void setCommitted(long committed) {
+        this.committed = committed;
+    }
+
+    /**
+     * A wave is committed: its counts join the totals and the tally forgets its task ids, so the driver
+     * holds the ids of one wave at most (Spark re-runs a task only while its wave's jobs run).
+     */
+    public synchronized void waveCommitted(long committed) {
+        doneBefore += tally.done();
+        failedBefore += tally.failed();
+        divergedBefore += tally.diverged();
+        flopsBefore += tally.doneFlops();
+        tally.reset();
         this.committed = committed;
     }
 
@@ -114,8 +135,8 @@ public final class Progress implements AutoCloseable {
             return;   // the interruption's line is the last one a stopped run prints
         }
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        String s = line(Math.min(tally.done(), total), total, committed, tally.failed(), tally.diverged(), elapsed,
-                tally.doneFlops(), totalFlops, 30);
+        String s = line(Math.min(doneBefore + tally.done(), total), total, committed, failedBefore + tally.failed(),
+                divergedBefore + tally.diverged(), elapsed, flopsBefore + tally.doneFlops(), totalFlops, 30);
         if (tty) {
             String pad = s.length() < lastWidth ? " ".repeat(lastWidth - s.length()) : "";
             err.print("\r" + s + pad + (last ? "\n" : ""));

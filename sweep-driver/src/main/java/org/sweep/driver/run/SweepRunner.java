@@ -3,6 +3,7 @@ package org.sweep.driver.run;
 import org.sweep.driver.store.TaskOutcome;
 
 import org.sweep.driver.store.Compaction;
+import org.sweep.driver.store.ConcurrentJobs;
 import org.sweep.driver.store.Provenance;
 import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.store.Tables;
@@ -41,11 +42,11 @@ import org.sweep.worker.Status;
  *       share their data ({@link Packs}; one task per pack with packing off); an RDD with one pack of
  *       indices per partition runs them, so Spark runs one pack per core and starts the expensive ones
  *       first. A pack returns one outcome per task.</li>
- *   <li>The outcomes are persisted (MEMORY_AND_DISK_SER, on the executors) and materialised by one
+ *   <li>The outcomes are persisted (MEMORY_AND_DISK, one list per pack, on the executors) and materialised by one
  *       small action that brings back only counts ({@link WaveStats}): the driver never holds
  *       trajectories or spectra.</li>
  *   <li>The three tables are written from the persisted outcomes (not recomputed) into
- *       {@code _staging/<wave>}, coalesced to one file per table (more for very large trajectory or
+ *       {@code _staging/<wave>} by three concurrent jobs, coalesced to one file per table (more for very large trajectory or
  *       spectra waves: see {@link #TRAJECTORY_ROWS_PER_FILE}, {@link #SPECTRUM_VALUES_PER_FILE}). If an
  *       executor is lost in between, Spark recomputes its lost partitions; the worker is
  *       deterministic, so the rows are the same.</li>
@@ -78,9 +79,12 @@ public final class SweepRunner {
         CommitHook NONE = (stage, waveId) -> { };
     }
 
-    /** What a run did. */
+    /**
+     * What a run did. {@code storedOutsidePlan}: task_ids of the sweep that were stored when the run began
+     * but are not in its plan (a changed sweep file); when 0, every stored row of the sweep is a task of the plan.
+     */
     public record Report(String sweep, int planned, int alreadyStored, int ran, long ok, long diverged, long failed,
-                         int waves, double seconds) {
+                         int waves, double seconds, long storedOutsidePlan) {
     }
 
     /** Counts of one wave, combined on the executors: the only thing a wave returns to the driver. */
@@ -152,6 +156,9 @@ public final class SweepRunner {
 
     private Set<String> taskIds(String sweep, List<org.apache.hadoop.fs.Path> runsFiles) {
         Set<String> ids = new HashSet<>();
+        if (runsFiles.isEmpty()) {
+            return ids; // a new directory: no Spark query (the first one of a session costs seconds)
+        }
         for (Row r : store.view(spark, Tables.RUNS, runsFiles).where(col("sweep").equalTo(lit(sweep)))
                 .select("task_id").collectAsList()) {
             ids.add(r.getString(0));
@@ -220,6 +227,7 @@ public final class SweepRunner {
         stored.addAll(storedTaskIds(sweep));
         List<PlannedTask> todo = pending(plan.tasks(), stored);
         int already = planned - todo.size();
+        long outsidePlan = stored.size() - already;
         storedSoFar = already;
 
         String recordId = store.newSweepRecordId();
@@ -253,7 +261,7 @@ public final class SweepRunner {
                 ok += st.ok();
                 diverged += st.diverged();
                 failed += st.failed();
-                progress.setCommitted(next);
+                progress.waveCommitted(next);
                 storedSoFar = already + next;
             }
         }
@@ -265,7 +273,7 @@ public final class SweepRunner {
         }
         writeSweepRecord(recordId, plan, planned, startedAt, System.currentTimeMillis(), codeVersion, false);
         return new Report(sweep, planned, already, todo.size(), ok, diverged, failed, waves,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, outsidePlan);
     }
 
     private WaveStats runWave(JavaSparkContext jsc, String sweep, List<PlannedTask> wave, Progress progress,
@@ -275,24 +283,32 @@ public final class SweepRunner {
         Broadcast<List<PlannedTask>> tasks = jsc.broadcast(new ArrayList<>(wave));
         List<List<Integer>> packs = packing ? Packs.of(wave, packMemoryBytes, jsc.defaultParallelism())
                 : Packs.singletons(wave.size());
-        JavaRDD<TaskOutcome> outcomes = jsc.parallelize(packs, packs.size())
-                .flatMap(new ExecuteTask(fn, tasks, progress))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        // One persisted element per pack (its list of outcomes), kept as objects: no serialization while
+        // the executor's memory holds them, and Spark's size sampling walks one list per pack instead of
+        // sampling after every task (serialized per task, that and Java deserialization in each of the
+        // three writing passes had been most of a tiny task's cost).
+        ExecuteTask exec = new ExecuteTask(fn, tasks, progress);
+        JavaRDD<ArrayList<TaskOutcome>> perPack = jsc.parallelize(packs, packs.size()).map(exec::runAll)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<TaskOutcome> outcomes = perPack.flatMap(List::iterator);
         try {
             WaveStats st = outcomes.map(WaveStats::of).reduce(WaveStats::plus);
-            spark.createDataFrame(outcomes.map(o -> Tables.runsRow(o, codeVersion)).coalesce(1),
-                            Tables.fileSchema(Tables.RUNS))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.RUNS));
             int trajFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.trajectoryRows() + TRAJECTORY_ROWS_PER_FILE - 1) / TRAJECTORY_ROWS_PER_FILE));
-            spark.createDataFrame(outcomes.flatMap(o -> Tables.trajectoryRows(o).iterator()).coalesce(trajFiles),
-                            Tables.fileSchema(Tables.TRAJECTORIES))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.TRAJECTORIES));
             int specFiles = (int) Math.max(1, Math.min(wave.size(),
                     (st.spectrumValues() + SPECTRUM_VALUES_PER_FILE - 1) / SPECTRUM_VALUES_PER_FILE));
-            spark.createDataFrame(outcomes.flatMap(o -> Tables.spectraRows(o).iterator()).coalesce(specFiles),
-                            Tables.fileSchema(Tables.SPECTRA))
-                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.SPECTRA));
+            // The three tables are written by three concurrent Spark jobs: each is one coalesced task
+            // (one file), so one after another they would keep a single core busy.
+            ConcurrentJobs.all(spark.sparkContext(), waveId, "sweep " + sweep + " wave " + waveId, List.of(
+                    () -> spark.createDataFrame(outcomes.map(o -> Tables.runsRow(o, codeVersion)).coalesce(1),
+                                    Tables.fileSchema(Tables.RUNS))
+                            .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.RUNS)),
+                    () -> spark.createDataFrame(outcomes.flatMap(o -> Tables.trajectoryRows(o).iterator())
+                                    .coalesce(trajFiles), Tables.fileSchema(Tables.TRAJECTORIES))
+                            .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.TRAJECTORIES)),
+                    () -> spark.createDataFrame(outcomes.flatMap(o -> Tables.spectraRows(o).iterator())
+                                    .coalesce(specFiles), Tables.fileSchema(Tables.SPECTRA))
+                            .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(waveId, Tables.SPECTRA))));
             hook.at("staged", waveId);
 
             List<String> ids = new ArrayList<>();
@@ -316,7 +332,7 @@ public final class SweepRunner {
             store.dropStaging(waveId);
             return st;
         } finally {
-            outcomes.unpersist(false);
+            perPack.unpersist(false);
             tasks.destroy();
             spark.sparkContext().clearJobGroup();
         }

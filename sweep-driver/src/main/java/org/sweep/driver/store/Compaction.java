@@ -77,6 +77,7 @@ public final class Compaction {
         }
         String c = store.newWaveId();
         List<String> tables = new ArrayList<>();
+        List<ConcurrentJobs.Action> writes = new ArrayList<>();
         Map<String, List<ResultStore.DataFile>> byWave = store.committedByWave();
         for (String table : Tables.WAVE_TABLES) {
             List<String> paths = new ArrayList<>();
@@ -90,10 +91,12 @@ public final class Compaction {
             if (paths.isEmpty()) {
                 continue;
             }
-            spark.read().schema(Tables.fileSchema(table)).parquet(paths.toArray(new String[0])).coalesce(1)
-                    .write().mode(SaveMode.ErrorIfExists).parquet(store.staged(c, table));
+            writes.add(() -> spark.read().schema(Tables.fileSchema(table)).parquet(paths.toArray(new String[0]))
+                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(store.staged(c, table)));
             tables.add(table);
         }
+        // One file per table, each written by one task: the tables are written at the same time.
+        ConcurrentJobs.all(spark.sparkContext(), c, "compaction " + c + " of sweep " + sweep, writes);
         store.commitWave(c, sweep, tables, Map.of("compaction", waves.size(),
                 ResultStore.REPLACES, String.join(",", waves)), stage -> { });
         store.dropReplaced(waves);

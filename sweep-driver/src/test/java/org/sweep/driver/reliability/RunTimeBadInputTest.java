@@ -61,6 +61,27 @@ class RunTimeBadInputTest {
     }
 
     @Test
+    void theSummaryCountsOnlyThePlansTasksWhenTheSweepAlsoHoldsOthers(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path first = Files.writeString(dir.resolve("a.yaml"), BadInputCatalogTest.BASE);
+        BadInputCatalogTest.Outcome a = sweep("run", first.toString(), "--out", out.toString(), "--master", "local[1]");
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.out().contains("stored for bad: 4 ok, 0 diverged, 0 failed\n"), a.out());
+        assertTrue(!a.out().contains("other configurations"), a.out());
+        // Same sweep name, one width changed: 2 of its 4 tasks are stored, 2 stored tasks are not in it.
+        Path second = Files.writeString(dir.resolve("b.yaml"), BadInputCatalogTest.BASE
+                .replace("width: [16, 32]", "width: [16, 64]"));
+        BadInputCatalogTest.Outcome b = sweep("run", second.toString(), "--out", out.toString(), "--master", "local[1]");
+        assertEquals(0, b.code(), b.err());
+        assertTrue(b.out().contains("4 tasks planned, 2 already stored, 2 run"), b.out());
+        assertTrue(b.out().contains("stored for bad: 4 ok, 0 diverged, 0 failed\n"), b.out());
+        assertTrue(b.out().contains("(sweep bad also holds 2 stored task(s) of other configurations"), b.out());
+        List<String> widths = b.out().lines().filter(l -> l.matches("(16|32|64) +2 .*")).map(l -> l.split(" +")[0])
+                .toList();
+        assertEquals(List.of("16", "64"), widths, "the table covers the file's widths only:\n" + b.out());
+    }
+
+    @Test
     void duplicateInputsGiveLambdaZeroWithoutACrash(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("dup.csv"), "x1,x2,label\n1,0,1\n1,0,-1\n0.6,0.8,1\n0,1,-1\n");
         Path file = Files.writeString(dir.resolve("s.yaml"), BadInputCatalogTest.BASE

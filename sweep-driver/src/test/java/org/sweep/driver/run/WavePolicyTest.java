@@ -33,7 +33,8 @@ class WavePolicyTest {
     @Test
     void tinyTasksAreCappedSoFilesStayFew() {
         WavePolicy p = new WavePolicy(2);
-        p.record(8, 0.02); // 400 tasks/s
-        assertEquals(WavePolicy.MAX_TASKS, p.nextSize(50_000));
+        p.record(8, 0.001); // 8,000 tasks/s: 480,000 tasks in the target time
+        assertEquals(WavePolicy.MAX_TASKS, p.nextSize(10 * WavePolicy.MAX_TASKS));
+        assertEquals(50_000, p.nextSize(50_000));
     }
 }
