@@ -19,7 +19,7 @@ import org.sweep.worker.SplitMix64;
  * intervals contain the truth. With a seed sd, runs of one seed are correlated as in a real sweep:
  * seed q shifts the logit by u_{q,n} = sd (sqrt(shared) v_q + sqrt(1 - shared) e_{q,n}) with
  * standard normal v, e, the same at every width of an n; the truth is then the level set of the
- * pass probability averaged over the shifts ({@link Setup#logMStar}). A logistic curve fits that
+ * pass probability averaged over the shifts ({@link Setup#marginalOffset}). A logistic curve fits that
  * average (a logistic-normal mixture) only approximately, so m^ is biased there by a few percent
  * (the table in the README). The row keeps the coverage (a censored end counts as open: [lo, inf)
  * contains every m* &gt;= lo) and the errors log m^ - log m* and alpha^ - alpha of the point
@@ -61,16 +61,11 @@ public final class Calibration {
         }
 
         /**
-         * The true log m*(n): where the pass probability, averaged over the seeds' shifts, is 1 - delta.
-         * Without shifts that is log m*_0(n) = log 64 + alpha (log n - log 16); with them the averaged
-         * curve is flatter and reaches 1 - delta at log m*_0(n) + z*, the same offset for every n, so
+         * log m*_0(n) = log 64 + alpha (log n - log 16), the centre of the seeds' curves. Without shifts it
+         * is the true log m*(n); with them the pass probability averaged over the shifts is flatter and
+         * reaches 1 - delta at log m*_0(n) + {@link #marginalOffset} z*, the same offset for every n, so
          * alpha is unchanged.
          */
-        double logMStar(int n) {
-            return Math.log(M_STAR_AT_N0) + alpha * (Math.log(n) - Math.log(N0)) + marginalOffset();
-        }
-
-        /** log m*_0(n) without the offset: the centre of the seeds' curves. */
         double logMStarCentre(int n) {
             return Math.log(M_STAR_AT_N0) + alpha * (Math.log(n) - Math.log(N0));
         }
@@ -107,9 +102,10 @@ public final class Calibration {
             return sum / wsum;
         }
 
-        double[] widths() {
-            double lo = Math.exp(logMStar(ns[0])) / GRID_MARGIN;
-            double hi = Math.exp(logMStar(ns[ns.length - 1])) * GRID_MARGIN;
+        /** The grid around the true thresholds log m*_0(n) + offset (offset: {@link #marginalOffset}). */
+        double[] widths(double offset) {
+            double lo = Math.exp(logMStarCentre(ns[0]) + offset) / GRID_MARGIN;
+            double hi = Math.exp(logMStarCentre(ns[ns.length - 1]) + offset) * GRID_MARGIN;
             if (lo > hi) {
                 double t = lo;
                 lo = hi;
@@ -156,7 +152,8 @@ public final class Calibration {
      * show what the adjustment is for.
      */
     public static Row run(Setup s, int replications, long seed, double level, int biasDraws, boolean clustered) {
-        double[] widths = s.widths();
+        double offset = s.marginalOffset();
+        double[] widths = s.widths(offset);
         int k = s.ns().length * widths.length;
         int mInt = 0;
         int mCov = 0;
@@ -174,7 +171,6 @@ public final class Calibration {
         double lt = PassCurve.logit(1 - s.delta());
         int seeds = s.seeds();
         int groups = s.ns().length;
-        double offset = s.marginalOffset();
         for (int r = 0; r < replications; r++) {
             SplitMix64 rng = new SplitMix64(seed * 0x9E3779B97F4A7C15L + r);
             // each seed's shift of the logit in each n: a part shared across n and a part of its own

@@ -239,34 +239,27 @@ public final class Search {
             int gi = 0;
             int open = 0;
             for (Map.Entry<List<Object>, List<PlannedTask>> e : groups.entrySet()) {
-                TreeMap<Integer, double[]> counts = new TreeMap<>();
+                // every stored run is a cell of its width and seed: the per-width counts are their sums, and
+                // the interval carries the seeds' design effect
                 TreeMap<Integer, Integer> tested = new TreeMap<>();
+                List<int[]> stored = new ArrayList<>();
                 for (PlannedTask t : e.getValue()) {
                     tested.merge(t.spec().width(), 1, Integer::sum);
                     Boolean p = pass.get(t.taskId());
                     if (p != null) {
-                        double[] c = counts.computeIfAbsent(t.spec().width(), k -> new double[2]);
-                        c[0]++;
-                        c[1] += p ? 1 : 0;
+                        stored.add(new int[] {t.spec().width(), seedRankOf(seedList, t.spec().seed()), p ? 1 : 0});
                     }
                 }
-                double[] w = counts.keySet().stream().mapToDouble(Integer::doubleValue).toArray();
-                double[] rn = counts.values().stream().mapToDouble(c -> c[0]).toArray();
-                double[] ps = counts.values().stream().mapToDouble(c -> c[1]).toArray();
-                // each run is a cell of its width and seed, so the interval carries the seeds' design effect
-                List<Integer> widthList = new ArrayList<>(counts.keySet());
-                List<int[]> cellList = new ArrayList<>();
-                for (PlannedTask t : e.getValue()) {
-                    Boolean p = pass.get(t.taskId());
-                    if (p != null) {
-                        cellList.add(new int[] {widthList.indexOf(t.spec().width()), seedRankOf(seedList, t.spec().seed()),
-                                p ? 1 : 0});
-                    }
-                }
-                LevelSet.Cells cells = !ao.clustered() || cellList.isEmpty() ? null : new LevelSet.Cells(
-                        cellList.stream().mapToInt(c -> c[0]).toArray(), cellList.stream().mapToInt(c -> c[1]).toArray(),
-                        cellList.stream().mapToDouble(c -> 1).toArray(), cellList.stream().mapToDouble(c -> c[2]).toArray());
-                LevelSet.Threshold th = LevelSet.threshold(w, rn, ps, ao.delta(), ao.level(), 0, 0, cells);
+                int[] widthsRun = stored.stream().mapToInt(c -> c[0]).distinct().sorted().toArray();
+                double[] w = Arrays.stream(widthsRun).asDoubleStream().toArray();
+                LevelSet.Cells cells = new LevelSet.Cells(
+                        stored.stream().mapToInt(c -> Arrays.binarySearch(widthsRun, c[0])).toArray(),
+                        stored.stream().mapToInt(c -> c[1]).toArray(), stored.stream().mapToDouble(c -> 1).toArray(),
+                        stored.stream().mapToDouble(c -> c[2]).toArray());
+                double[][] totals = cells.totals(widthsRun.length);
+                double[] rn = totals[0];
+                LevelSet.Threshold th = LevelSet.threshold(w, rn, totals[1], ao.delta(), ao.level(), 0, 0,
+                        ao.clustered() ? cells : null);
                 Request r = round < o.rounds() ? refine(tested, th, seeds) : null;
                 boolean done = th.censored() == null && th.hi() / th.lo() <= TARGET_RATIO;
                 open += done ? 0 : 1;

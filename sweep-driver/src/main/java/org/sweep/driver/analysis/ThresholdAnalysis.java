@@ -472,19 +472,11 @@ public final class ThresholdAnalysis {
         ThresholdMath.Bracket bracket = ThresholdMath.bracket(frac, o.delta());
 
         // runs and passes per width (every width comes from a cell, so each has at least one run)
-        double[] w = new double[widths.length];
-        double[] t = new double[widths.length];
-        double[] s = new double[widths.length];
-        for (int j = 0; j < widths.length; j++) {
-            w[j] = widths[j];
-            for (byte v : pass[j]) {
-                if (v >= 0) {
-                    t[j]++;
-                    s[j] += v;
-                }
-            }
-        }
+        double[] w = Arrays.stream(widths).asDoubleStream().toArray();
         LevelSet.Cells groupCells = new LevelSet.Cells(cellRow, cellCluster, cellRuns, cellPass);
+        double[][] totals = groupCells.totals(widths.length);
+        double[] t = totals[0];
+        double[] s = totals[1];
         LevelSet.Threshold th = LevelSet.threshold(w, t, s, o.delta(), o.level(), o.bootstrap(),
                 o.seed() * 0x9E3779B97F4A7C15L + groupIndex, o.clustered() ? groupCells : null);
         double iso = LevelSet.isotonic(w, t, s, o.delta());

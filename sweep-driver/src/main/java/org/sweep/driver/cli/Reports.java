@@ -4,11 +4,15 @@ import org.sweep.driver.store.ResultStore;
 import org.sweep.driver.run.SweepRunner;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /** The end-of-run summary and the {@code status} report, computed with Spark SQL over the stored tables. */
 public final class Reports {
@@ -36,7 +40,7 @@ public final class Reports {
     static void registerPlan(SparkSession spark, org.sweep.driver.plan.SweepPlan plan) {
         List<Row> rows = plan.tasks().stream().map(t -> org.apache.spark.sql.RowFactory.create(plan.name(), t.taskId()))
                 .toList();
-        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        StructType schema = new StructType()
                 .add("sweep", org.apache.spark.sql.types.DataTypes.StringType, false)
                 .add("task_id", org.apache.spark.sql.types.DataTypes.StringType, false);
         spark.createDataFrame(rows, schema).createOrReplaceTempView(PLAN_VIEW);
@@ -95,9 +99,8 @@ public final class Reports {
                 + from + " GROUP BY width ORDER BY width", Map.of("sweep", sweep, "ratio", DEGENERATE_LAMBDA0));
         List<Row> all = table.collectAsList();
         int shown = 5;
-        org.apache.spark.sql.types.StructType shownSchema = new org.apache.spark.sql.types.StructType(
-                java.util.Arrays.copyOf(table.schema().fields(), shown));
-        List<Row> rows = new java.util.ArrayList<>(all.size());
+        StructType shownSchema = new StructType(Arrays.copyOf(table.schema().fields(), shown));
+        List<Row> rows = new ArrayList<>(all.size());
         long[] c = new long[3];
         long degenerate = 0;
         for (Row r : all) {
@@ -105,7 +108,7 @@ public final class Reports {
             for (int i = 0; i < shown; i++) {
                 v[i] = r.get(i);
             }
-            rows.add(org.apache.spark.sql.RowFactory.create(v));
+            rows.add(RowFactory.create(v));
             c[0] += r.getLong(shown);
             c[1] += r.getLong(shown + 1);
             c[2] += r.getLong(shown + 2);

@@ -221,17 +221,6 @@ class LevelSetTest {
         return new LevelSet.Cells(row, cluster, runs, passes);
     }
 
-    /** Runs and passes per width of cells. */
-    private static double[][] totals(LevelSet.Cells cells) {
-        double[] t = new double[WIDTHS.length];
-        double[] s = new double[WIDTHS.length];
-        for (int i = 0; i < cells.row().length; i++) {
-            t[cells.row()[i]] += cells.runs()[i];
-            s[cells.row()[i]] += cells.passes()[i];
-        }
-        return new double[][] {t, s};
-    }
-
     @Test
     void designEffectOfRunsCopiedWithinTheirSeedIsTheNumberOfCopies() {
         // every run repeated r times inside its own seed adds no information: the model-based variance
@@ -245,10 +234,10 @@ class LevelSetTest {
         double[] grad = {-1 / 1.5, -(PassCurve.logit(1 - DELTA) + 6) / (1.5 * 1.5)};
         LevelSet.Cells one = simulatedCells(30, 0, 100, 1.5, 11, 1);
         LevelSet.Cells five = simulatedCells(30, 0, 100, 1.5, 11, 5);
-        double k1 = LevelSet.designEffect(feat, p, totals(one)[0], one, grad);
-        double k5 = LevelSet.designEffect(feat, p, totals(five)[0], five, grad);
+        double k1 = LevelSet.designEffect(feat, p, one.totals(WIDTHS.length)[0], one, grad);
+        double k5 = LevelSet.designEffect(feat, p, five.totals(WIDTHS.length)[0], five, grad);
         assertEquals(5 * k1, k5, 1e-9 * k5);
-        assertTrue(Double.isNaN(LevelSet.designEffect(feat, p, totals(one)[0],
+        assertTrue(Double.isNaN(LevelSet.designEffect(feat, p, one.totals(WIDTHS.length)[0],
                 new LevelSet.Cells(one.row(), new int[one.row().length], one.runs(), one.passes()), grad)),
                 "one cluster: no design effect");
     }
@@ -259,14 +248,14 @@ class LevelSetTest {
     @Test
     void designEffectIsNearOneForIndependentRunsAndLargeForSeedsThatPassOrFailTogether() {
         LevelSet.Cells free = simulatedCells(400, 0, 100, 1.5, 5, 1);
-        double[][] tf = totals(free);
+        double[][] tf = free.totals(WIDTHS.length);
         LevelSet.Threshold ind = LevelSet.threshold(WIDTHS, tf[0], tf[1], DELTA, LEVEL, 0, 0, free);
         assertEquals(1, ind.designEffect(), DEFF_TOL, ind.toString());
         assertEquals(400, ind.clusters());
 
         // sd 3 on the logit, the same at every width of a seed: passes cluster by seed
         LevelSet.Cells tied = simulatedCells(400, 3, 100, 1.5, 5, 1);
-        double[][] tt = totals(tied);
+        double[][] tt = tied.totals(WIDTHS.length);
         LevelSet.Threshold adj = LevelSet.threshold(WIDTHS, tt[0], tt[1], DELTA, LEVEL, 0, 0, tied);
         LevelSet.Threshold raw = LevelSet.threshold(WIDTHS, tt[0], tt[1], DELTA, LEVEL, 0, 0);
         assertTrue(adj.designEffect() > 1.5, adj.toString());
