@@ -22,6 +22,11 @@ import java.util.List;
  * {@link GdKernel#step}. Hence a network's loss, gradient, u, Z and weights after every step equal, bit
  * for bit, those of {@link GdKernel} on the vector path; PackTest checks it over random compositions.
  *
+ * <p>P is stored strip-major (each column strip's rows one after another), not row-major as the single
+ * kernel stores it: the gradient product then reads it sequentially. Row-major, consecutive samples of a
+ * strip lie m doubles apart, a page or more for wide networks, and at n = 128, d = 16, m = 8192 the step ran
+ * at half the rate of in-cache shapes. Only the addresses differ, not the values or their order.
+ *
  * <p>Differences in bookkeeping only: W stays in the packed layout between steps (double-buffered, so the
  * weights a step started from stay readable for checkpoints without a copy per step), and networks leave
  * the pack ({@link #drop}) when they stop early or diverge. Not thread-safe.
@@ -30,7 +35,6 @@ final class GdVectorPack {
     static final VectorSpecies<Double> S = GdVectorKernel.S;
     static final int L = GdVectorKernel.L;
     static final int MR = GdVectorKernel.MR;
-    static final int KR = GdVectorKernel.KR;
     static final int IB = GdVectorKernel.IB;
     static final int ZB = GdVectorKernel.ZB;
     static final int GB = GdVectorKernel.GB;
@@ -55,7 +59,10 @@ final class GdVectorPack {
         final double[] e;
         final double[] c;
         final double[] xs;
-        final double[] pz;          // P during compute, Z after fillZ (stride m)
+        // P during a step, strip-major: the strip of columns c0 .. c0+w-1 (w = 3L or L) holds row i at
+        // n*c0 + i*w, so both products walk it contiguously; Z (row-major, stride m) after preactivations.
+        final double[] pz;
+        final double[] ztail;       // Z of the scalar tail columns vecEnd .. m-1, row-major (stride m - vecEnd)
         final double[] wRow;        // row-major W of the last compute, filled on demand
         double loss;
         double gradNormSq;
@@ -82,6 +89,7 @@ final class GdVectorPack {
             this.c = new double[n];
             this.xs = new double[dp * n];
             this.pz = new double[n * m];
+            this.ztail = new double[n * (m - vecEnd)];
             this.wRow = new double[m * d];
             // Packs w0 as GdVectorKernel.packW does.
             System.arraycopy(w0, vecEnd * d, wtailEval, 0, (m - vecEnd) * d);
@@ -104,10 +112,15 @@ final class GdVectorPack {
     private final double[] x;
     private final double[] y;
     private final int np;
+    private final int kr;           // gradient rows per tile (GdVectorKernel.kr)
     private final int dp;
     private final double[] xp;
     private final double[] xq;
     private final double[] zt;
+    // Positions, within a column strip of G^T (width 3L or L), of its entries in row-major (r, k) order:
+    // the order in which ||G||^2 adds them.
+    private final int[] chain3;
+    private final int[] chain1;
     private final List<Net> nets = new ArrayList<>();
 
     /** @param x n x d row-major inputs (unit rows), shared by every network; y the n labels */
@@ -117,7 +130,8 @@ final class GdVectorPack {
         this.x = x;
         this.y = y;
         this.np = (n + MR - 1) / MR * MR;
-        this.dp = (d + KR - 1) / KR * KR;
+        this.kr = GdVectorKernel.kr(d);
+        this.dp = (d + kr - 1) / kr * kr;
         this.xp = new double[np * d];
         for (int i = 0; i < n; i++) {
             int it = i / MR;
@@ -127,15 +141,26 @@ final class GdVectorPack {
             }
         }
         this.xq = new double[dp * n];
-        for (int kt = 0; kt < dp / KR; kt++) {
+        for (int kt = 0; kt < dp / kr; kt++) {
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < KR; j++) {
-                    int k = kt * KR + j;
-                    xq[(kt * n + i) * KR + j] = k < d ? x[i * d + k] : 0.0;
+                for (int j = 0; j < kr; j++) {
+                    int k = kt * kr + j;
+                    xq[(kt * n + i) * kr + j] = k < d ? x[i * d + k] : 0.0;
                 }
             }
         }
         this.zt = new double[MR * 3 * L];
+        this.chain3 = chainOrder(3 * L, d);
+        this.chain1 = chainOrder(L, d);
+    }
+
+    /** Entry e = j d + k (column j of the strip, coordinate k) sits at k * width + j of the strip. */
+    private static int[] chainOrder(int width, int d) {
+        int[] idx = new int[width * d];
+        for (int e = 0; e < idx.length; e++) {
+            idx[e] = (e % d) * width + e / d;
+        }
+        return idx;
     }
 
     /** Adds a network (output weights a, initial weights w0 m x d row-major, step size eta); returns it. */
@@ -152,128 +177,36 @@ final class GdVectorPack {
 
     /** Bytes one network of width m holds in a pack (besides its trainer's buffers). */
     static long netBytes(int n, int d, int m) {
-        long dp = (d + KR - 1) / KR * KR;
-        return 8L * (4L * m * d + m * dp + (long) n * L + 5L * n + dp * n + (long) n * m);
+        int kr = GdVectorKernel.kr(d);
+        long dp = (d + kr - 1) / kr * kr;
+        return 8L * (4L * m * d + m * dp + (long) n * L + 5L * n + dp * n + (long) n * m + (long) n * (m % L));
     }
 
     /**
      * One evaluation of every active network at its current weights: loss, gradient, ||G||^2, u, e; with
      * {@code move}, each then steps to w - eta G (the views still refer to the weights evaluated).
      *
-     * <p>Networks are processed one after another (both products, then the norm and the update), so a
-     * network's P (n x m) and gradient are still in the core's cache when they are read back: stepping
-     * product 1 of all networks before any gradient streams every P through memory once more, which made
-     * the fused step memory-bound at small d. ||G||^2 is a serial chain of m d additions per network (its
-     * order is fixed by the single run); four consecutive networks of the same width run their chains side
-     * by side so the add latency overlaps.
+     * <p>Networks are processed one after another (both products, then the update), so a network's P and
+     * gradient are still in the core's cache when they are read back: stepping product 1 of all networks
+     * before any gradient streams every P through memory once more, which made the fused step memory-bound
+     * at small d. ||G||^2 is a serial chain of m d additions per network (its order is fixed by the single
+     * run); it runs inside the gradient product (see {@link #residualsAndGradient}), where its add latency
+     * hides behind the multiply-adds.
      */
     void step(boolean move) {
-        int count = nets.size();
-        int i = 0;
-        while (i < count) {
-            Net s = nets.get(i);
+        for (Net s : nets) {
             if (!s.active) {
-                i++;
                 continue;
             }
-            Net s1 = null;
-            Net s2 = null;
-            Net s3 = null;
-            int next1 = -1;     // index after s1
-            int j = i + 1;
-            int found = 1;
-            while (j < count && found < 4) {
-                Net t = nets.get(j);
-                if (t.active) {
-                    if (t.m != s.m) {
-                        break;
-                    }
-                    if (found == 1) {
-                        s1 = t;
-                        next1 = j + 1;
-                    } else if (found == 2) {
-                        s2 = t;
-                    } else {
-                        s3 = t;
-                    }
-                    found++;
-                }
-                j++;
-            }
-            if (found == 4) {
-                evaluate(s);
-                evaluate(s1);
-                evaluate(s2);
-                evaluate(s3);
-                gradNormSq4(s, s1, s2, s3);
+            evaluate(s);
+            if (n <= GB) {
                 if (move) {
                     update(s);
-                    update(s1);
-                    update(s2);
-                    update(s3);
                 }
-                i = j;
-            } else if (found >= 2) {
-                evaluate(s);
-                evaluate(s1);
-                gradNormSq2(s, s1, move);
-                i = next1;
             } else {
-                evaluate(s);
                 s.gradNormSq = gradNormSq(s, move);
-                i++;
             }
         }
-    }
-
-    /**
-     * ||G||^2 of two networks of one width side by side, each summed in row-major (r, k) order as
-     * {@link #gradNormSq}, with their updates when {@code move}.
-     */
-    private void gradNormSq2(Net n0, Net n1, boolean move) {
-        double a0 = 0.0;
-        double a1 = 0.0;
-        final double[] g0 = n0.gt;
-        final double[] g1 = n1.gt;
-        final double[] w0 = n0.wpEval;
-        final double[] w1 = n1.wpEval;
-        final double[] x0 = n0.wpNext;
-        final double[] x1 = n1.wpNext;
-        final double eta0 = n0.eta;
-        final double eta1 = n1.eta;
-        for (int c0 = 0; c0 < n0.vecEnd; ) {
-            int width = c0 < n0.fullEnd ? 3 * L : L;
-            int base = c0 * dp;
-            int wb = c0 * d;
-            for (int j = 0; j < width; j++) {
-                for (int k = 0; k < d; k++) {
-                    int t = k * width + j;
-                    double v0 = g0[base + t];
-                    double v1 = g1[base + t];
-                    a0 += v0 * v0;
-                    a1 += v1 * v1;
-                    if (move) {
-                        x0[wb + t] = w0[wb + t] - eta0 * v0;
-                        x1[wb + t] = w1[wb + t] - eta1 * v1;
-                    }
-                }
-            }
-            c0 += width;
-        }
-        final double[] t0 = n0.gtail;
-        final double[] t1 = n1.gtail;
-        for (int j = 0; j < t0.length; j++) {
-            double v0 = t0[j];
-            double v1 = t1[j];
-            a0 += v0 * v0;
-            a1 += v1 * v1;
-            if (move) {
-                n0.wtailNext[j] = n0.wtailEval[j] - eta0 * v0;
-                n1.wtailNext[j] = n1.wtailEval[j] - eta1 * v1;
-            }
-        }
-        n0.gradNormSq = a0;
-        n1.gradNormSq = a1;
     }
 
     /** Product 1 with the fused epilogue, the residuals and the gradient of one network. */
@@ -297,59 +230,12 @@ final class GdVectorPack {
         residualsAndGradient(s);
     }
 
-    /** ||G||^2 of four networks of one width, each summed in row-major (r, k) order as {@link #gradNormSq}. */
-    private void gradNormSq4(Net n0, Net n1, Net n2, Net n3) {
-        double a0 = 0.0;
-        double a1 = 0.0;
-        double a2 = 0.0;
-        double a3 = 0.0;
-        final double[] g0 = n0.gt;
-        final double[] g1 = n1.gt;
-        final double[] g2 = n2.gt;
-        final double[] g3 = n3.gt;
-        for (int c0 = 0; c0 < n0.vecEnd; ) {
-            int width = c0 < n0.fullEnd ? 3 * L : L;
-            int base = c0 * dp;
-            for (int j = 0; j < width; j++) {
-                for (int k = 0; k < d; k++) {
-                    int idx = base + k * width + j;
-                    double v0 = g0[idx];
-                    double v1 = g1[idx];
-                    double v2 = g2[idx];
-                    double v3 = g3[idx];
-                    a0 += v0 * v0;
-                    a1 += v1 * v1;
-                    a2 += v2 * v2;
-                    a3 += v3 * v3;
-                }
-            }
-            c0 += width;
-        }
-        final double[] t0 = n0.gtail;
-        final double[] t1 = n1.gtail;
-        final double[] t2 = n2.gtail;
-        final double[] t3 = n3.gtail;
-        for (int j = 0; j < t0.length; j++) {
-            double v0 = t0[j];
-            double v1 = t1[j];
-            double v2 = t2[j];
-            double v3 = t3[j];
-            a0 += v0 * v0;
-            a1 += v1 * v1;
-            a2 += v2 * v2;
-            a3 += v3 * v3;
-        }
-        n0.gradNormSq = a0;
-        n1.gradNormSq = a1;
-        n2.gradNormSq = a2;
-        n3.gradNormSq = a3;
-    }
-
     /** Scalar tail, u, e, loss, scaled X and the gradient product of one network (as GdVectorKernel.compute). */
     private void residualsAndGradient(Net s) {
         final int m = s.m;
         final int vecEnd = s.vecEnd;
-        final double[] z = s.pz;
+        final double[] z = s.ztail;
+        final int tw = m - vecEnd;
         final double[] a = s.a;
         for (int i = 0; i < n; i++) {
             double acc = 0.0;
@@ -358,7 +244,7 @@ final class GdVectorPack {
                 for (int k = 0; k < d; k++) {
                     zr += x[i * d + k] * s.wtailEval[(r - vecEnd) * d + k];
                 }
-                z[i * m + r] = zr;
+                z[i * tw + r - vecEnd] = zr;
                 acc += a[r] * Math.max(zr, 0.0);
             }
             s.utail[i] = acc;
@@ -378,42 +264,73 @@ final class GdVectorPack {
             s.c[i] = ei * s.invSqrtM;
         }
         s.loss = 0.5 * loss;
-        for (int kt = 0; kt < dp / KR; kt++) {
+        for (int kt = 0; kt < dp / kr; kt++) {
             for (int i = 0; i < n; i++) {
-                int o = (kt * n + i) * KR;
+                int o = (kt * n + i) * kr;
                 double ci = s.c[i];
-                for (int j = 0; j < KR; j++) {
+                for (int j = 0; j < kr; j++) {
                     s.xs[o + j] = ci * xq[o + j];
                 }
             }
         }
+        // Product 2, strip by strip. With one block of samples (n <= GB) each strip is final once its tiles
+        // ran, and its share of ||G||^2 (row-major (r, k) order, one running sum) is added inside the next
+        // strip's tiles; the last vector strip and the scalar tail follow below. Above GB, step() sums
+        // ||G||^2 in a pass of its own.
+        final boolean chained = n <= GB;
+        double norm = 0.0;
+        int[] prevIdx = null;
+        int prevBase = 0;
+        int prevLen = 0;
         for (int ob = 0; ob < n; ob += GB) {
             int obEnd = Math.min(n, ob + GB);
-            for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
+            int calls = (obEnd - ob + IB - 1) / IB * (dp / kr);
+            for (int c0 = 0; c0 < vecEnd; ) {
+                boolean wide = c0 < s.fullEnd;
+                int call = 0;
+                int e = 0;
                 for (int i0 = ob; i0 < obEnd; i0 += IB) {
                     int i1 = Math.min(obEnd, i0 + IB);
-                    for (int kt = 0; kt < dp / KR; kt++) {
-                        gTile3(s, kt, c0, i0, i1);
+                    for (int kt = 0; kt < dp / kr; kt++) {
+                        int e1 = chained ? (int) ((long) prevLen * ++call / calls) : 0;
+                        if (wide) {
+                            norm = kr == GdVectorKernel.KR8
+                                    ? GdVectorKernel.gTile3x8(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm)
+                                    : GdVectorKernel.gTile3(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm);
+                        } else {
+                            norm = kr == GdVectorKernel.KR8
+                                    ? GdVectorKernel.gTile1x8(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm)
+                                    : GdVectorKernel.gTile1(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm);
+                        }
+                        e = e1;
                     }
                 }
-            }
-            for (int c0 = s.fullEnd; c0 < vecEnd; c0 += L) {
-                for (int i0 = ob; i0 < obEnd; i0 += IB) {
-                    int i1 = Math.min(obEnd, i0 + IB);
-                    for (int kt = 0; kt < dp / KR; kt++) {
-                        gTile1(s, kt, c0, i0, i1);
-                    }
+                if (chained) {
+                    prevIdx = wide ? chain3 : chain1;
+                    prevBase = c0 * dp;
+                    prevLen = (wide ? 3 * L : L) * d;
                 }
+                c0 += wide ? 3 * L : L;
             }
         }
         for (int r = vecEnd; r < m; r++) {
             for (int k = 0; k < d; k++) {
                 double acc = 0.0;
                 for (int i = 0; i < n; i++) {
-                    acc += (z[i * m + r] >= 0.0 ? s.c[i] : 0.0) * x[i * d + k];
+                    acc += (z[i * tw + r - vecEnd] >= 0.0 ? s.c[i] : 0.0) * x[i * d + k];
                 }
                 s.gtail[(r - vecEnd) * d + k] = a[r] * acc;
             }
+        }
+        if (chained) {
+            for (int e = 0; e < prevLen; e++) {
+                double v = s.gt[prevBase + prevIdx[e]];
+                norm += v * v;
+            }
+            for (double v : s.gtail) {
+                norm += v * v;
+            }
+            s.gradNormSq = norm;
         }
     }
 
@@ -535,6 +452,10 @@ final class GdVectorPack {
                     zTile1(s, it, c0, s.pz, it * MR * s.m + c0, s.m);
                 }
             }
+            int tw = s.m - s.vecEnd;
+            for (int i = 0; i < n && tw > 0; i++) {
+                System.arraycopy(s.ztail, i * tw, s.pz, i * s.m + s.vecEnd, tw);
+            }
             s.zStale = false;
         }
         return s.pz;
@@ -625,7 +546,7 @@ final class GdVectorPack {
         DoubleVector p0 = zero.blend(a0, c0_0.compare(VectorOperators.GE, 0.0));
         DoubleVector p1 = zero.blend(a1, c0_1.compare(VectorOperators.GE, 0.0));
         DoubleVector p2 = zero.blend(a2, c0_2.compare(VectorOperators.GE, 0.0));
-        int po = i * m + c0;
+        int po = n * c0 + i * width;
         p0.intoArray(p, po);
         p1.intoArray(p, po + L);
         p2.intoArray(p, po + 2 * L);
@@ -638,7 +559,7 @@ final class GdVectorPack {
             p0 = zero.blend(a0, c1_0.compare(VectorOperators.GE, 0.0));
             p1 = zero.blend(a1, c1_1.compare(VectorOperators.GE, 0.0));
             p2 = zero.blend(a2, c1_2.compare(VectorOperators.GE, 0.0));
-            po += m;
+            po += width;
             p0.intoArray(p, po);
             p1.intoArray(p, po + L);
             p2.intoArray(p, po + 2 * L);
@@ -652,7 +573,7 @@ final class GdVectorPack {
             p0 = zero.blend(a0, c2_0.compare(VectorOperators.GE, 0.0));
             p1 = zero.blend(a1, c2_1.compare(VectorOperators.GE, 0.0));
             p2 = zero.blend(a2, c2_2.compare(VectorOperators.GE, 0.0));
-            po += m;
+            po += width;
             p0.intoArray(p, po);
             p1.intoArray(p, po + L);
             p2.intoArray(p, po + 2 * L);
@@ -666,7 +587,7 @@ final class GdVectorPack {
             p0 = zero.blend(a0, c3_0.compare(VectorOperators.GE, 0.0));
             p1 = zero.blend(a1, c3_1.compare(VectorOperators.GE, 0.0));
             p2 = zero.blend(a2, c3_2.compare(VectorOperators.GE, 0.0));
-            po += m;
+            po += width;
             p0.intoArray(p, po);
             p1.intoArray(p, po + L);
             p2.intoArray(p, po + 2 * L);
@@ -792,114 +713,8 @@ final class GdVectorPack {
         for (int i = i0; i < iEnd; i++) {
             DoubleVector z0 = DoubleVector.fromArray(S, zt, (i - i0) * L);
             DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
-            p0.intoArray(p, i * m + c0);
+            p0.intoArray(p, n * c0 + i * L);
             p0.fma(z0, DoubleVector.fromArray(S, uacc, i * L)).intoArray(uacc, i * L);
         }
-    }
-
-    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+3L-1; sums over all i. */
-    private void gTile3(Net s, int kt, int c0, int i0, int i1) {
-        final double[] gt = s.gt;
-        final int m = s.m;
-        final int width = 3 * L;
-        final int xo = kt * n * KR;
-        final DoubleVector zero = DoubleVector.zero(S);
-        final double[] p = s.pz;
-        final double[] xs = s.xs;
-        int go = c0 * dp + kt * KR * width;
-        final boolean first = i0 == 0;
-        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width), g0_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + L), g0_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width + 2 * L);
-        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width), g1_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + L), g1_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width + 2 * L);
-        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width), g2_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + L), g2_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width + 2 * L);
-        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width), g3_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + L), g3_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width + 2 * L);
-        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width), g4_1 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + L), g4_2 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width + 2 * L);
-        for (int i = i0; i < i1; i++) {
-            int zo = i * m + c0;
-            DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
-            DoubleVector m1 = DoubleVector.fromArray(S, p, zo + L);
-            DoubleVector m2 = DoubleVector.fromArray(S, p, zo + 2 * L);
-            int xi = xo + i * KR;
-            DoubleVector xv = DoubleVector.broadcast(S, xs[xi]);
-            g0_0 = xv.fma(m0, g0_0);
-            g0_1 = xv.fma(m1, g0_1);
-            g0_2 = xv.fma(m2, g0_2);
-            xv = DoubleVector.broadcast(S, xs[xi + 1]);
-            g1_0 = xv.fma(m0, g1_0);
-            g1_1 = xv.fma(m1, g1_1);
-            g1_2 = xv.fma(m2, g1_2);
-            xv = DoubleVector.broadcast(S, xs[xi + 2]);
-            g2_0 = xv.fma(m0, g2_0);
-            g2_1 = xv.fma(m1, g2_1);
-            g2_2 = xv.fma(m2, g2_2);
-            xv = DoubleVector.broadcast(S, xs[xi + 3]);
-            g3_0 = xv.fma(m0, g3_0);
-            g3_1 = xv.fma(m1, g3_1);
-            g3_2 = xv.fma(m2, g3_2);
-            xv = DoubleVector.broadcast(S, xs[xi + 4]);
-            g4_0 = xv.fma(m0, g4_0);
-            g4_1 = xv.fma(m1, g4_1);
-            g4_2 = xv.fma(m2, g4_2);
-        }
-        g0_0.intoArray(gt, go);
-        g0_1.intoArray(gt, go + L);
-        g0_2.intoArray(gt, go + 2 * L);
-        go += width;
-        g1_0.intoArray(gt, go);
-        g1_1.intoArray(gt, go + L);
-        g1_2.intoArray(gt, go + 2 * L);
-        go += width;
-        g2_0.intoArray(gt, go);
-        g2_1.intoArray(gt, go + L);
-        g2_2.intoArray(gt, go + 2 * L);
-        go += width;
-        g3_0.intoArray(gt, go);
-        g3_1.intoArray(gt, go + L);
-        g3_2.intoArray(gt, go + 2 * L);
-        go += width;
-        g4_0.intoArray(gt, go);
-        g4_1.intoArray(gt, go + L);
-        g4_2.intoArray(gt, go + 2 * L);
-    }
-
-    /** G^T tile: rows kt*KR .. kt*KR+4, columns c0 .. c0+L-1; sums over all i. */
-    private void gTile1(Net s, int kt, int c0, int i0, int i1) {
-        final double[] gt = s.gt;
-        final int m = s.m;
-        final int width = L;
-        final int xo = kt * n * KR;
-        final DoubleVector zero = DoubleVector.zero(S);
-        final double[] p = s.pz;
-        final double[] xs = s.xs;
-        int go = c0 * dp + kt * KR * width;
-        final boolean first = i0 == 0;
-        DoubleVector g0_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 0 * width);
-        DoubleVector g1_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 1 * width);
-        DoubleVector g2_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 2 * width);
-        DoubleVector g3_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 3 * width);
-        DoubleVector g4_0 = first ? zero : DoubleVector.fromArray(S, gt, go + 4 * width);
-        for (int i = i0; i < i1; i++) {
-            int zo = i * m + c0;
-            DoubleVector m0 = DoubleVector.fromArray(S, p, zo);
-            int xi = xo + i * KR;
-            DoubleVector xv = DoubleVector.broadcast(S, xs[xi]);
-            g0_0 = xv.fma(m0, g0_0);
-            xv = DoubleVector.broadcast(S, xs[xi + 1]);
-            g1_0 = xv.fma(m0, g1_0);
-            xv = DoubleVector.broadcast(S, xs[xi + 2]);
-            g2_0 = xv.fma(m0, g2_0);
-            xv = DoubleVector.broadcast(S, xs[xi + 3]);
-            g3_0 = xv.fma(m0, g3_0);
-            xv = DoubleVector.broadcast(S, xs[xi + 4]);
-            g4_0 = xv.fma(m0, g4_0);
-        }
-        g0_0.intoArray(gt, go);
-        go += width;
-        g1_0.intoArray(gt, go);
-        go += width;
-        g2_0.intoArray(gt, go);
-        go += width;
-        g3_0.intoArray(gt, go);
-        go += width;
-        g4_0.intoArray(gt, go);
     }
 }

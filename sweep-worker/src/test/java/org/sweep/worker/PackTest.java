@@ -104,6 +104,27 @@ class PackTest {
     }
 
     @Test
+    void manySamplesAndScalarTailsInTheStripMajorLayoutEqualSingleRuns() {
+        // The pack stores P strip by strip (GdVectorPack), the single kernel row by row. n = 500 spans several
+        // sample blocks of both products (ZB, IB, GB); widths with three-vector strips only, with one-vector
+        // strips and a scalar tail (whose Z the pack keeps apart); one network diverges, one stops early.
+        int n = 500;
+        int d = 5;
+        TaskSpec base = TaskSpec.sphere(216, n, d, 0, 1).withSteps(12).withCheckpoints(4, 2).withTargetLossRatio(0);
+        List<TaskSpec> specs = List.of(base,
+                TaskSpec.sphere(205, n, d, 0, 2).withSteps(12).withCheckpoints(4, 2).withTargetLossRatio(0),
+                TaskSpec.sphere(205, n, d, 0, 3).withSteps(12).withCheckpoints(4, 2).withEta(8.0, EtaMode.STABILITY),
+                TaskSpec.sphere(211, n, d, 0, 4).withSteps(12).withCheckpoints(4, 2).withTargetLossRatio(0.9),
+                TaskSpec.sphere(7, n, d, 0, 5).withSteps(12).withCheckpoints(4, 2).withTargetLossRatio(0));
+        assertTrue(Pack.fusable(base) || !GdKernel.VECTOR_AVAILABLE);
+        assertPackMatchesSingles(specs);
+        assertEquals(Status.DIVERGED, SweepWorker.run(specs.get(2)).status());
+        TaskResult early = SweepWorker.run(specs.get(3));
+        assertEquals(Status.OK, early.status());
+        assertTrue(early.summary().stepsRun() < 12, "stops early at step " + early.summary().stepsRun());
+    }
+
+    @Test
     void mixedPacksWithTasksThatRunOneAfterAnotherEqualSingleRuns() {
         TaskSpec base = TaskSpec.sphere(32, 16, 6, 3, 4).withSteps(60).withCheckpoints(6, 3);
         List<TaskSpec> specs = new ArrayList<>(List.of(
