@@ -293,14 +293,18 @@ final class GdVectorPack {
                     int i1 = Math.min(obEnd, i0 + IB);
                     for (int kt = 0; kt < dp / kr; kt++) {
                         int e1 = chained ? (int) ((long) prevLen * ++call / calls) : 0;
-                        if (wide) {
-                            norm = kr == GdVectorKernel.KR8
-                                    ? GdVectorKernel.gTile3x8(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm)
-                                    : GdVectorKernel.gTile3(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm);
+                        if (wide && kr == GdVectorKernel.KR8) {
+                            norm = GdVectorKernel.gTile3x8(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1,
+                                    s.gt, prevIdx, prevBase, e, e1, norm);
+                        } else if (wide) {
+                            norm = GdVectorKernel.gTile3(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1,
+                                    s.gt, prevIdx, prevBase, e, e1, norm);
+                        } else if (kr == GdVectorKernel.KR8) {
+                            norm = GdVectorKernel.gTile1x8(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1,
+                                    s.gt, prevIdx, prevBase, e, e1, norm);
                         } else {
-                            norm = kr == GdVectorKernel.KR8
-                                    ? GdVectorKernel.gTile1x8(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm)
-                                    : GdVectorKernel.gTile1(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1, s.gt, prevIdx, prevBase, e, e1, norm);
+                            norm = GdVectorKernel.gTile1(s.gt, s.pz, s.xs, n, dp, kt, c0, i0, i1,
+                                    s.gt, prevIdx, prevBase, e, e1, norm);
                         }
                         e = e1;
                     }

@@ -27,7 +27,8 @@ import org.sweep.driver.store.ResultStore;
  * {@code bin/bench-driver --packing} that leaves out what both modes pay alike (JVM start, Spark start,
  * the first compilation of Spark's and the kernels' code). Per sweep file it runs the sweep once in each
  * mode untimed (warm-up), then {@code rounds} times in each mode, alternating which goes first, each run into
- * a fresh output folder that is removed afterwards. A timed run is {@link SweepRunner#run}: planning the
+ * a fresh output folder that is removed afterwards. The median of an even number of runs is the upper middle
+ * one. A timed run is {@link SweepRunner#run}: planning the
  * waves, training, writing and committing every table, compaction. Prints per mode the median wall seconds,
  * the useful GFLOP/s per core (sum of 4 n m d steps_run over the runs table, / wall / cores) and the process
  * CPU load, and the speed-up median(--no-pack) / median(packed).
@@ -61,12 +62,13 @@ public final class WarmSweeps {
             }
         }
         if (work == null || files.isEmpty() || rounds < 1) {
-            throw new IllegalArgumentException("usage: WarmSweeps --work DIR [--master URL] [--cores C] [--rounds R] FILE...");
+            throw new IllegalArgumentException(
+                    "usage: WarmSweeps --work DIR [--master URL] [--cores C] [--rounds R] FILE...");
         }
         if (cores <= 0) {
             cores = Main.isLocal(common.master) ? localCores(common.master) : 2;
         }
-        PrintStream out = System.out;
+        PrintStream stdout = System.out;
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         SparkSession spark = Main.session(common, "sweep warm packing benchmark");
         try {
@@ -81,21 +83,22 @@ public final class WarmSweeps {
                     boolean packFirst = r % 2 == 0;
                     for (int k = 0; k < 2; k++) {
                         boolean pack = packFirst == (k == 0);
-                        Run run = runOnce(spark, common.master, plan, work.resolve(label + "-" + r + (pack ? "-pack" : "-nopack")),
-                                pack, quiet);
+                        Path out = work.resolve(label + "-" + r + (pack ? "-pack" : "-nopack"));
+                        Run run = runOnce(spark, common.master, plan, out, pack, quiet);
                         (pack ? packed : single).add(run);
                     }
                 }
                 Run p = median(packed);
                 Run s = median(single);
-                out.printf(Locale.ROOT, "  %s, warm session (%d tasks; median of %d runs per mode after one untimed run"
-                        + " of each):%n", label, plan.tasks().size(), rounds);
-                out.printf(Locale.ROOT, "    packed %.2f s (%s), --no-pack %.2f s (%s): speed-up %.2fx%n", p.seconds,
-                        list(packed), s.seconds, list(single), s.seconds / p.seconds);
-                out.printf(Locale.ROOT, "    useful GFLOP/s per core: packed %.2f, --no-pack %.2f; process CPU load during"
-                        + " the runs %.0f%% and %.0f%% of %d cores%n", p.flops / p.seconds / cores / 1e9,
-                        s.flops / s.seconds / cores / 1e9, 100 * p.load, 100 * s.load, cores);
-                out.flush();
+                stdout.printf(Locale.ROOT, "  %s, warm session (%d tasks; median of %d runs per mode after one"
+                        + " untimed run of each):%n", label, plan.tasks().size(), rounds);
+                stdout.printf(Locale.ROOT, "    packed %.2f s (%s), --no-pack %.2f s (%s): speed-up %.2fx%n",
+                        p.seconds, list(packed), s.seconds, list(single), s.seconds / p.seconds);
+                stdout.printf(Locale.ROOT, "    useful GFLOP/s per core: packed %.2f, --no-pack %.2f; process CPU load"
+                        + " during the runs %.0f%% and %.0f%% of the machine's %d cores%n",
+                        p.flops / p.seconds / cores / 1e9, s.flops / s.seconds / cores / 1e9, 100 * p.load,
+                        100 * s.load, Runtime.getRuntime().availableProcessors());
+                stdout.flush();
             }
         } finally {
             spark.stop();
