@@ -143,14 +143,14 @@ final class GdVectorKernel {
             int itEnd = Math.min(np, ib + ZB) / MR;
             for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
                 for (int it = ib / MR; it < itEnd; it++) {
-                    zTile3(it, c0, zt, 0, 3 * L);
+                    zTile3(wp, xp, n, d, it, c0, zt, 0, 3 * L);
                     reluEpilogue3(it * MR, c0);
                 }
             }
             for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
                 for (int it = ib / MR; it < itEnd; it++) {
-                    zTile1(it, c0, zt, 0, L);
-                    reluEpilogue1(it * MR, c0);
+                    zTile1(wp, xp, n, d, it, c0, zt, 0, L);
+                    reluEpilogue1(a, zt, p, uacc, n, it * MR, c0);
                 }
             }
         }
@@ -247,12 +247,12 @@ final class GdVectorKernel {
         }
         for (int c0 = 0; c0 < fullEnd; c0 += 3 * L) {
             for (int it = 0; it < np / MR; it++) {
-                zTile3(it, c0, z, it * MR * m + c0, m);
+                zTile3(wp, xp, n, d, it, c0, z, it * MR * m + c0, m);
             }
         }
         for (int c0 = fullEnd; c0 < vecEnd; c0 += L) {
             for (int it = 0; it < np / MR; it++) {
-                zTile1(it, c0, z, it * MR * m + c0, m);
+                zTile1(wp, xp, n, d, it, c0, z, it * MR * m + c0, m);
             }
         }
     }
@@ -286,8 +286,11 @@ final class GdVectorKernel {
         }
     }
 
-    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+3L-1, row j stored at dst[off + j*stride]. */
-    private void zTile3(int it, int c0, double[] dst, int off, int stride) {
+    /**
+     * Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+3L-1, row j stored at dst[off + j*stride];
+     * wp is W packed per strip, xp X packed for product 1. Static, so the pack's kernel shares it.
+     */
+    static void zTile3(double[] wp, double[] xp, int n, int d, int it, int c0, double[] dst, int off, int stride) {
         final int width = 3 * L;
         final int wo = c0 * d;
         final int xo = it * d * MR;
@@ -377,8 +380,11 @@ final class GdVectorKernel {
         }
     }
 
-    /** As {@link #reluEpilogue3} for a one-vector strip. */
-    private void reluEpilogue1(int i0, int c0) {
+    /**
+     * As {@link #reluEpilogue3} for a one-vector strip: its Z tile in zt, P into p (strip-major), the sums
+     * into the lane accumulators uacc. Static, so the pack's kernel shares it.
+     */
+    static void reluEpilogue1(double[] a, double[] zt, double[] p, double[] uacc, int n, int i0, int c0) {
         final int iEnd = Math.min(i0 + MR, n);
         final DoubleVector zero = DoubleVector.zero(S);
         final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
@@ -390,8 +396,8 @@ final class GdVectorKernel {
         }
     }
 
-    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+L-1, row j stored at dst[off + j*stride]. */
-    private void zTile1(int it, int c0, double[] dst, int off, int stride) {
+    /** As {@link #zTile3} for a one-vector strip (columns c0 .. c0+L-1). */
+    static void zTile1(double[] wp, double[] xp, int n, int d, int it, int c0, double[] dst, int off, int stride) {
         final int width = L;
         final int wo = c0 * d;
         final int xo = it * d * MR;

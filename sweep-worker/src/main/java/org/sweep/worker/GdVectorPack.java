@@ -222,8 +222,8 @@ final class GdVectorPack {
             }
             for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
                 for (int it = ib / MR; it < itEnd; it++) {
-                    zTile1(s, it, c0, zt, 0, L);
-                    reluEpilogue1(s, it * MR, c0);
+                    GdVectorKernel.zTile1(s.wpEval, xp, n, d, it, c0, zt, 0, L);
+                    GdVectorKernel.reluEpilogue1(s.a, zt, s.pz, s.uacc, n, it * MR, c0);
                 }
             }
         }
@@ -448,12 +448,12 @@ final class GdVectorPack {
         if (s.zStale) {
             for (int c0 = 0; c0 < s.fullEnd; c0 += 3 * L) {
                 for (int it = 0; it < np / MR; it++) {
-                    zTile3(s, it, c0, s.pz, it * MR * s.m + c0, s.m);
+                    GdVectorKernel.zTile3(s.wpEval, xp, n, d, it, c0, s.pz, it * MR * s.m + c0, s.m);
                 }
             }
             for (int c0 = s.fullEnd; c0 < s.vecEnd; c0 += L) {
                 for (int it = 0; it < np / MR; it++) {
-                    zTile1(s, it, c0, s.pz, it * MR * s.m + c0, s.m);
+                    GdVectorKernel.zTile1(s.wpEval, xp, n, d, it, c0, s.pz, it * MR * s.m + c0, s.m);
                 }
             }
             int tw = s.m - s.vecEnd;
@@ -600,125 +600,6 @@ final class GdVectorPack {
             t = p1.fma(c3_1, t);
             t = p2.fma(c3_2, t);
             t.intoArray(uacc, (i + 3) * L);
-        }
-    }
-
-    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+3L-1, row j stored at dst[off + j*stride]. */
-    private void zTile3(Net s, int it, int c0, double[] dst, int off, int stride) {
-        final double[] wp = s.wpEval;
-        final int width = 3 * L;
-        final int wo = c0 * d;
-        final int xo = it * d * MR;
-        final DoubleVector zero = DoubleVector.zero(S);
-        DoubleVector c0_0 = zero, c0_1 = zero, c0_2 = zero;
-        DoubleVector c1_0 = zero, c1_1 = zero, c1_2 = zero;
-        DoubleVector c2_0 = zero, c2_1 = zero, c2_2 = zero;
-        DoubleVector c3_0 = zero, c3_1 = zero, c3_2 = zero;
-        for (int k = 0; k < d; k++) {
-            int wk = wo + k * width;
-            DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
-            DoubleVector b1 = DoubleVector.fromArray(S, wp, wk + L);
-            DoubleVector b2 = DoubleVector.fromArray(S, wp, wk + 2 * L);
-            int xk = xo + k * MR;
-            DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
-            c0_0 = xv.fma(b0, c0_0);
-            c0_1 = xv.fma(b1, c0_1);
-            c0_2 = xv.fma(b2, c0_2);
-            xv = DoubleVector.broadcast(S, xp[xk + 1]);
-            c1_0 = xv.fma(b0, c1_0);
-            c1_1 = xv.fma(b1, c1_1);
-            c1_2 = xv.fma(b2, c1_2);
-            xv = DoubleVector.broadcast(S, xp[xk + 2]);
-            c2_0 = xv.fma(b0, c2_0);
-            c2_1 = xv.fma(b1, c2_1);
-            c2_2 = xv.fma(b2, c2_2);
-            xv = DoubleVector.broadcast(S, xp[xk + 3]);
-            c3_0 = xv.fma(b0, c3_0);
-            c3_1 = xv.fma(b1, c3_1);
-            c3_2 = xv.fma(b2, c3_2);
-        }
-        // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
-        int i0 = it * MR;
-        int zo = off;
-        c0_0.intoArray(dst, zo);
-        c0_1.intoArray(dst, zo + L);
-        c0_2.intoArray(dst, zo + 2 * L);
-        if (i0 + 1 < n) {
-            zo += stride;
-            c1_0.intoArray(dst, zo);
-            c1_1.intoArray(dst, zo + L);
-            c1_2.intoArray(dst, zo + 2 * L);
-        }
-        if (i0 + 2 < n) {
-            zo += stride;
-            c2_0.intoArray(dst, zo);
-            c2_1.intoArray(dst, zo + L);
-            c2_2.intoArray(dst, zo + 2 * L);
-        }
-        if (i0 + 3 < n) {
-            zo += stride;
-            c3_0.intoArray(dst, zo);
-            c3_1.intoArray(dst, zo + L);
-            c3_2.intoArray(dst, zo + 2 * L);
-        }
-    }
-
-    /** Z tile: rows it*MR .. it*MR+3 (those below n), columns c0 .. c0+L-1, row j stored at dst[off + j*stride]. */
-    private void zTile1(Net s, int it, int c0, double[] dst, int off, int stride) {
-        final double[] wp = s.wpEval;
-        final int width = L;
-        final int wo = c0 * d;
-        final int xo = it * d * MR;
-        final DoubleVector zero = DoubleVector.zero(S);
-        DoubleVector c0_0 = zero;
-        DoubleVector c1_0 = zero;
-        DoubleVector c2_0 = zero;
-        DoubleVector c3_0 = zero;
-        for (int k = 0; k < d; k++) {
-            int wk = wo + k * width;
-            DoubleVector b0 = DoubleVector.fromArray(S, wp, wk);
-            int xk = xo + k * MR;
-            DoubleVector xv = DoubleVector.broadcast(S, xp[xk]);
-            c0_0 = xv.fma(b0, c0_0);
-            xv = DoubleVector.broadcast(S, xp[xk + 1]);
-            c1_0 = xv.fma(b0, c1_0);
-            xv = DoubleVector.broadcast(S, xp[xk + 2]);
-            c2_0 = xv.fma(b0, c2_0);
-            xv = DoubleVector.broadcast(S, xp[xk + 3]);
-            c3_0 = xv.fma(b0, c3_0);
-        }
-        // Stores only: vectors passed to helper methods defeat the JIT's inlining budget.
-        int i0 = it * MR;
-        int zo = off;
-        c0_0.intoArray(dst, zo);
-        if (i0 + 1 < n) {
-            zo += stride;
-            c1_0.intoArray(dst, zo);
-        }
-        if (i0 + 2 < n) {
-            zo += stride;
-            c2_0.intoArray(dst, zo);
-        }
-        if (i0 + 3 < n) {
-            zo += stride;
-            c3_0.intoArray(dst, zo);
-        }
-    }
-
-    /** Epilogue of a one-vector Z tile stored in the scratch tile zt (as GdVectorKernel.reluEpilogue1). */
-    private void reluEpilogue1(Net s, int i0, int c0) {
-        final double[] a = s.a;
-        final double[] p = s.pz;
-        final double[] uacc = s.uacc;
-        final int m = s.m;
-        final int iEnd = Math.min(i0 + MR, n);
-        final DoubleVector zero = DoubleVector.zero(S);
-        final DoubleVector a0 = DoubleVector.fromArray(S, a, c0);
-        for (int i = i0; i < iEnd; i++) {
-            DoubleVector z0 = DoubleVector.fromArray(S, zt, (i - i0) * L);
-            DoubleVector p0 = zero.blend(a0, z0.compare(VectorOperators.GE, 0.0));
-            p0.intoArray(p, n * c0 + i * L);
-            p0.fma(z0, DoubleVector.fromArray(S, uacc, i * L)).intoArray(uacc, i * L);
         }
     }
 }

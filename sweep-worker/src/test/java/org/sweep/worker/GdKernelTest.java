@@ -113,6 +113,11 @@ class GdKernelTest {
         // More samples than the vector engine's row and sample blocks (256, 480): block boundaries.
         s.add(new int[] {530, 7, 50});
         s.add(new int[] {301, 3, 27});
+        // d a multiple of 8: eight-row gradient tiles (one and two per strip), with one-vector strips and a
+        // scalar tail, and beyond the sample blocks.
+        s.add(new int[] {30, 8, 1024});
+        s.add(new int[] {128, 16, 203});
+        s.add(new int[] {500, 24, 61});
         SplittableRandom rnd = new SplittableRandom(20190101L);
         for (int t = 0; t < 6; t++) {
             s.add(new int[] {1 + rnd.nextInt(60), 1 + rnd.nextInt(40), 1 + rnd.nextInt(300)});

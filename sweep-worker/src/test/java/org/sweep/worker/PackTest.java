@@ -125,6 +125,22 @@ class PackTest {
     }
 
     @Test
+    void eightRowGradientTilesEqualSingleRuns() {
+        // d a multiple of 8 takes the eight-row gradient tiles (GdVectorKernel.KR8): one tile per strip at
+        // d = 8, three at d = 24; the sum of squares then runs inside them. Widths with one-vector strips
+        // and scalar tails, one network that stops early.
+        for (int d : new int[] {8, 24}) {
+            assertEquals(GdVectorKernel.KR8, GdVectorKernel.kr(d));
+            TaskSpec base = TaskSpec.sphere(61, 40, d, 2, 1).withSteps(40).withCheckpoints(5, 2).withTargetLossRatio(0);
+            assertPackMatchesSingles(List.of(base,
+                    TaskSpec.sphere(61, 40, d, 2, 2).withSteps(40).withCheckpoints(5, 2).withTargetLossRatio(0.5),
+                    TaskSpec.sphere(24, 40, d, 2, 3).withSteps(40).withCheckpoints(5, 2).withTargetLossRatio(0),
+                    TaskSpec.sphere(203, 40, d, 2, 4).withSteps(40).withCheckpoints(5, 2).withTargetLossRatio(0),
+                    TaskSpec.sphere(3, 40, d, 2, 5).withSteps(40).withCheckpoints(5, 2).withTargetLossRatio(0)));
+        }
+    }
+
+    @Test
     void mixedPacksWithTasksThatRunOneAfterAnotherEqualSingleRuns() {
         TaskSpec base = TaskSpec.sphere(32, 16, 6, 3, 4).withSteps(60).withCheckpoints(6, 3);
         List<TaskSpec> specs = new ArrayList<>(List.of(
