@@ -256,6 +256,20 @@ final class GdKernel implements StepKernel {
         return z;
     }
 
+    /**
+     * The activation pattern of the last call. The vector engine reads it from P while P is still there
+     * (before {@link #preactivations()} overwrote it with Z), which saves the 2 n m d flops of Z and its
+     * n m doubles of stores and loads at every checkpoint; otherwise it comes from Z.
+     */
+    @Override
+    public void pattern(long[] bits) {
+        if (vector != null && zStale && vector.patternFromP()) {
+            vector.pattern(bits);
+        } else {
+            Grams.pattern(preactivations(), n, m, bits);
+        }
+    }
+
     /** Bytes of the workspaces a kernel of this shape allocates on the path it takes. */
     static long workspaceBytes(int n, int d, int m) {
         long common = 8L * ((long) n * m + (long) m * d + 2L * n);

@@ -72,6 +72,7 @@ final class GdVectorKernel {
     private final double[] p;
     private final double[] ztail; // Z of the scalar tail columns, row-major n x (m - vecEnd)
     private final double[] xs;   // xq scaled by c_i: [(kt*n + i)*kr + j] = c_i x[i][kt*kr + j]
+    private final boolean patternFromP; // every a_r finite and nonzero: P_ir != 0 exactly when Z_ir >= 0
 
     /** @param z the n x m array of the Z view; the engine also uses it for P (see {@link #fillZ}) */
     GdVectorKernel(int n, int d, int m, double[] x, double[] a, double[] y, double[] z) {
@@ -114,6 +115,63 @@ final class GdVectorKernel {
         this.p = z;
         this.ztail = new double[n * (m - vecEnd)];
         this.xs = new double[dp * n];
+        this.patternFromP = patternFromP(a, m);
+    }
+
+    /** True when P_ir = a_r 1{Z_ir >= 0} is nonzero exactly when Z_ir >= 0: every a_r finite and nonzero. */
+    static boolean patternFromP(double[] a, int m) {
+        for (int r = 0; r < m; r++) {
+            if (!(a[r] != 0.0 && Double.isFinite(a[r]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@link #pattern} may be used (the output weights allow reading the pattern from P). */
+    boolean patternFromP() {
+        return patternFromP;
+    }
+
+    /**
+     * The activation pattern of the last {@link #compute}, read from P (valid until {@link #fillZ}
+     * overwrites it); see {@link #pattern(double[], double[], int, int, int, int, long[])}.
+     */
+    void pattern(long[] bits) {
+        pattern(p, ztail, n, m, fullEnd, vecEnd, bits);
+    }
+
+    /**
+     * Bit-packed activation pattern, as {@link Grams#pattern} computes it from Z, of a network whose P
+     * (strip-major, column strip c0 of width w: row i at n*c0 + i*w) and scalar-tail Z are given: bit (i, r)
+     * is P_ir != 0 for the strip columns, which with finite nonzero a_r is exactly 1{Z_ir >= 0} (a NaN Z
+     * gives P_ir = 0 and bit 0, as in Grams.pattern), and 1{Z_ir >= 0} for the tail. Static, so the pack's
+     * kernel shares it.
+     */
+    static void pattern(double[] p, double[] ztail, int n, int m, int fullEnd, int vecEnd, long[] bits) {
+        final int words = Grams.words(m);
+        java.util.Arrays.fill(bits, 0, n * words, 0L);
+        for (int c0 = 0; c0 < vecEnd; ) {
+            final int width = c0 < fullEnd ? 3 * L : L;
+            final int base = n * c0;
+            for (int i = 0; i < n; i++) {
+                final int po = base + i * width;
+                final int bo = i * words;
+                for (int j = 0; j < width; j++) {
+                    final int r = c0 + j;
+                    // Branch-free, as Grams.pattern: the signs are close to random. The shift uses r mod 64.
+                    bits[bo + (r >>> 6)] |= (p[po + j] != 0.0 ? 1L : 0L) << r;
+                }
+            }
+            c0 += width;
+        }
+        final int tw = m - vecEnd;
+        for (int i = 0; i < n && tw > 0; i++) {
+            final int bo = i * words;
+            for (int r = vecEnd; r < m; r++) {
+                bits[bo + (r >>> 6)] |= (ztail[i * tw + r - vecEnd] >= 0 ? 1L : 0L) << r;
+            }
+        }
     }
 
     /** Gradient rows per tile for input dimension d: {@link #KR8} when d is a multiple of 8, else {@link #KR}. */

@@ -68,6 +68,7 @@ final class GdVectorPack {
         double gradNormSq;
         boolean active = true;
         private boolean zStale;
+        final boolean patternFromP; // P_ir != 0 exactly when Z_ir >= 0 (GdVectorKernel.patternFromP)
 
         Net(int n, int d, int dp, int m, double[] a, double[] w0, double eta) {
             this.m = m;
@@ -91,6 +92,7 @@ final class GdVectorPack {
             this.pz = new double[n * m];
             this.ztail = new double[n * (m - vecEnd)];
             this.wRow = new double[m * d];
+            this.patternFromP = GdVectorKernel.patternFromP(a, m);
             // Packs w0 as GdVectorKernel.packW does.
             System.arraycopy(w0, vecEnd * d, wtailEval, 0, (m - vecEnd) * d);
             for (int c0 = 0; c0 < vecEnd; ) {
@@ -465,6 +467,18 @@ final class GdVectorPack {
         return s.pz;
     }
 
+    /**
+     * The activation pattern of the weights the last step evaluated: from P while the network's buffer still
+     * holds it (as GdVectorKernel.pattern), else from Z.
+     */
+    void pattern(Net s, long[] bits) {
+        if (s.zStale && s.patternFromP) {
+            GdVectorKernel.pattern(s.pz, s.ztail, n, s.m, s.fullEnd, s.vecEnd, bits);
+        } else {
+            Grams.pattern(preactivations(s), n, s.m, bits);
+        }
+    }
+
     /** A network's views as a {@link StepKernel} for the trainer's checkpoints; it cannot step on its own. */
     StepKernel view(Net s) {
         return new StepKernel() {
@@ -496,6 +510,11 @@ final class GdVectorPack {
             @Override
             public double[] preactivations() {
                 return GdVectorPack.this.preactivations(s);
+            }
+
+            @Override
+            public void pattern(long[] bits) {
+                GdVectorPack.this.pattern(s, bits);
             }
         };
     }

@@ -306,4 +306,9 @@ final class GeneralKernel implements StepKernel {
     public double[] preactivations() {
         return z;
     }
+
+    @Override
+    public void pattern(long[] bits) {
+        Grams.pattern(z, n, m, bits);
+    }
 }

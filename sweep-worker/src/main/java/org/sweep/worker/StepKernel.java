@@ -24,4 +24,12 @@ interface StepKernel {
 
     /** Preactivations Z (index i*m + r) of the last full-data evaluation. */
     double[] preactivations();
+
+    /**
+     * The activation pattern 1{Z_ir >= 0} of the last full-data evaluation, bit-packed into {@code bits} as
+     * {@link Grams#pattern} writes it (a NaN preactivation gives 0). The same bits as
+     * {@code Grams.pattern(preactivations(), n, m, bits)}; a kernel that keeps the pattern in another form
+     * reads it from there instead of computing Z.
+     */
+    void pattern(long[] bits);
 }

@@ -379,21 +379,22 @@ final class Trainer {
         final int n = problem.n();
         final int m = problem.m();
         final int d = problem.d();
-        double[] z = kernel.preactivations();
+        // The pattern without Z where the kernel can (the vector engines read it from P); Z itself only
+        // where H(k) needs the activation's derivative at Z (smooth activations).
+        kernel.pattern(bitsK);
         if (k == 0) {
             double[] e0 = kernel.residual();
             for (int i = 0; i < n; i++) {
                 proj0[i] = dot(data.vecs, i * n, e0, n);
             }
-            Grams.pattern(z, n, m, bits0);
+            System.arraycopy(bitsK, 0, bits0, 0, bits0.length);
         }
-        Grams.pattern(z, n, m, bitsK);
         double patternChange = (double) Grams.patternDifference(bits0, bitsK, n, m) / ((double) n * m);
         double maxDist = maxRowDistance(wk.get(), problem.w0(), m, d);
         Double lossPred = square ? predictedLoss(data.evInf, proj0, eta, k) : null;
 
         long t = System.nanoTime();
-        Double[] lh = spectraAt(k, z, spectral, last, diverged);
+        Double[] lh = spectraAt(k, kernel, spectral, last, diverged);
         nanosSpectra += System.nanoTime() - t;
 
         Double trainError = null;
@@ -417,7 +418,7 @@ final class Trainer {
      * step the h_final spectrum. Returns {lambda_min(H(k)), ||H(k) - H(0)||} of the trajectory row (null where
      * not computed).
      */
-    private Double[] spectraAt(int k, double[] z, boolean spectral, boolean last, boolean diverged) {
+    private Double[] spectraAt(int k, StepKernel kernel, boolean spectral, boolean last, boolean diverged) {
         final int n = problem.n();
         final int m = problem.m();
         Double lambdaMinH = null;
@@ -426,7 +427,7 @@ final class Trainer {
             // A private data instance lends its storage: the eigenvectors are no longer needed after the
             // projections above and hold H(0); H_inf is not needed after ||H(0) - H_inf|| and holds H(k).
             h0 = data.owned ? data.vecs : new double[n * n];
-            buildH(act, general, data.g, z, n, m, bitsK, h0);
+            buildH(act, general, data.g, kernel, n, m, bitsK, h0);
             double[] ev0 = eig.all(h0, n, work, null);
             h0Dev = eig.normOfDifference(h0, data.hInf, n, work);
             flops += 2 * FLOPS_TRIDIAGONAL * cube(n);
@@ -442,7 +443,7 @@ final class Trainer {
                 lambdaMinHFinal = ev0[0];
             }
         } else if (!diverged && (spectral || last)) {
-            buildH(act, general, data.g, z, n, m, bitsK, hk);
+            buildH(act, general, data.g, kernel, n, m, bitsK, hk);
             if (last) {
                 double[] evk = eig.all(hk, n, work, null);
                 flops += FLOPS_TRIDIAGONAL * cube(n);
@@ -463,8 +464,8 @@ final class Trainer {
         return new Double[] {lambdaMinH, hDrift};
     }
 
-    private void buildH(Activation act, GeneralKernel general, double[] g, double[] z, int n, int m, long[] bits,
-                        double[] h) {
+    private void buildH(Activation act, GeneralKernel general, double[] g, StepKernel kernel, int n, int m,
+                        long[] bits, double[] h) {
         if (general != null) {
             general.gram(g, h);
             flops += spec.trainLayers() == TrainLayers.BOTH ? 4.0 * n * n * m : 2.0 * n * n * m;
@@ -472,7 +473,7 @@ final class Trainer {
         } else if (act.derivativeIsIndicator()) {
             Grams.hFromPattern(g, bits, n, m, h);
         } else {
-            Grams.hFromDerivatives(blas, g, z, n, m, act, new double[n * m], h);
+            Grams.hFromDerivatives(blas, g, kernel.preactivations(), n, m, act, new double[n * m], h);
         }
         flops += 2.0 * n * n * m;
     }

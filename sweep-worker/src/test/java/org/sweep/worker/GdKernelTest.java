@@ -403,4 +403,65 @@ class GdKernelTest {
         }
         assertArrayEquals(u, k.u(), VIEW_TOL, "u after the last call");
     }
+
+    /**
+     * The activation pattern read from P (vector engines, before Z is computed) equals the pattern of Z bit
+     * for bit: widths with and without one-vector strips and scalar tails, words that straddle strips, exact
+     * zeros (relu'(0) = 1) and NaN preactivations (bit 0), in the single kernel and in a pack's view, before
+     * and after the Z view was filled; and with an output weight of 0, where P cannot tell, from Z.
+     */
+    @ParameterizedTest
+    @MethodSource("paths")
+    void patternEqualsPatternOfPreactivations(GdKernel.Path path) {
+        long seed = 501;
+        for (int m : new int[] {1, 7, 8, 23, 24, 25, 61, 64, 65, 130, 203, 1024}) {
+            for (int n : new int[] {1, 5, 30, 131}) {
+                Problem p = Problem.random(n, 8, m, seed++);
+                // Exact zeros in some rows of W (Z_ir = 0 for those units) and a NaN in one unit's row.
+                for (int r = 0; r < m; r += 5) {
+                    java.util.Arrays.fill(p.w, r * p.d, (r + 1) * p.d, 0.0);
+                }
+                if (m > 3) {
+                    p.w[3 * p.d] = Double.NaN;
+                }
+                String at = path + " n=" + n + " m=" + m;
+                GdKernel k = p.kernel(path);
+                double[] w = p.w.clone();
+                k.step(w, 0.01);
+                long[] fromKernel = new long[n * Grams.words(m)];
+                k.pattern(fromKernel);
+                long[] fromZ = new long[fromKernel.length];
+                Grams.pattern(k.preactivations(), n, m, fromZ);
+                assertArrayEquals(fromZ, fromKernel, at + ": pattern before the Z view");
+                long[] again = new long[fromKernel.length];
+                k.pattern(again);
+                assertArrayEquals(fromZ, again, at + ": pattern after the Z view");
+                if (path == GdKernel.Path.JAVA_VECTOR) {
+                    GdVectorPack pack = new GdVectorPack(n, p.d, p.x, p.y);
+                    GdVectorPack.Net net = pack.add(m, p.a, p.w, 0.01);
+                    pack.step(true);
+                    long[] fromPack = new long[fromKernel.length];
+                    pack.view(net).pattern(fromPack);
+                    assertArrayEquals(fromZ, fromPack, at + ": pack view before its Z view");
+                    Grams.pattern(pack.view(net).preactivations(), n, m, again);
+                    assertArrayEquals(fromZ, again, at + ": pack's Z view");
+                }
+            }
+        }
+        Problem p = Problem.random(9, 8, 40, 909);
+        p.a[17] = 0.0;
+        GdKernel k = p.kernel(path);
+        double[] grad = new double[p.m * p.d];
+        k.evaluate(p.w, grad);
+        long[] fromKernel = new long[9 * Grams.words(40)];
+        k.pattern(fromKernel);
+        long[] fromZ = new long[fromKernel.length];
+        Grams.pattern(k.preactivations(), 9, 40, fromZ);
+        assertArrayEquals(fromZ, fromKernel, path + ": a_17 = 0, pattern from Z");
+        int active = 0;
+        for (int i = 0; i < 9; i++) {
+            active += (int) ((fromZ[i] >>> 17) & 1L);
+        }
+        assertTrue(active > 0, "the unit with a_r = 0 must be active for some sample, else the case tests nothing");
+    }
 }

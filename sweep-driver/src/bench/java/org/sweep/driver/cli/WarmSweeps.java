@@ -31,7 +31,12 @@ import org.sweep.driver.store.ResultStore;
  * one. A timed run is {@link SweepRunner#run}: planning the
  * waves, training, writing and committing every table, compaction. Prints per mode the median wall seconds,
  * the useful GFLOP/s per core (sum of 4 n m d steps_run over the runs table, / wall / cores) and the process
- * CPU load, and the speed-up median(--no-pack) / median(packed).
+ * CPU load, and the speed-up median(--no-pack) / median(packed). It also prints where the wall time of those
+ * median runs went: the tasks' training rate, sum(4 n m d steps_run) / sum(seconds_train) per core, and
+ * the share of the cores' wall time spent inside tasks, sum(seconds_total) / (wall x cores); and it writes
+ * {@code LABEL-shapes.tsv} into the work folder (per network shape n, d, m of the last packed run: its
+ * useful flops and seconds_train; the two modes' training rates in comment lines), which {@code org.sweep.worker.KernelMix} times on the bare
+ * kernel so that the training rate inside runs can be set against the kernel's at the sweep's own shapes.
  *
  * <p>Usage (bin/bench-driver --packing puts the bench jar on the class path):
  * {@code WarmSweeps --work DIR [--master local[2]] [--cores C] [--rounds R] FILE...}
@@ -68,6 +73,7 @@ public final class WarmSweeps {
         if (cores <= 0) {
             cores = Main.isLocal(common.master) ? localCores(common.master) : 2;
         }
+        Files.createDirectories(work);
         PrintStream stdout = System.out;
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         SparkSession spark = Main.session(common, "sweep warm packing benchmark");
@@ -75,8 +81,9 @@ public final class WarmSweeps {
             for (Path file : files) {
                 SweepPlan plan = SweepPlanner.plan(file, List.of(), Main.executorMemoryBytes(common));
                 String label = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-                runOnce(spark, common.master, plan, work.resolve(label + "-warm-pack"), true, quiet);
-                runOnce(spark, common.master, plan, work.resolve(label + "-warm-nopack"), false, quiet);
+                Path shapes = work.resolve(label + "-shapes.tsv");
+                runOnce(spark, common.master, plan, work.resolve(label + "-warm-pack"), true, quiet, null);
+                runOnce(spark, common.master, plan, work.resolve(label + "-warm-nopack"), false, quiet, null);
                 List<Run> packed = new ArrayList<>();
                 List<Run> single = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
@@ -84,7 +91,8 @@ public final class WarmSweeps {
                     for (int k = 0; k < 2; k++) {
                         boolean pack = packFirst == (k == 0);
                         Path out = work.resolve(label + "-" + r + (pack ? "-pack" : "-nopack"));
-                        Run run = runOnce(spark, common.master, plan, out, pack, quiet);
+                        Run run = runOnce(spark, common.master, plan, out, pack, quiet,
+                                pack && r == rounds - 1 ? shapes : null);
                         (pack ? packed : single).add(run);
                     }
                 }
@@ -98,6 +106,12 @@ public final class WarmSweeps {
                         + " during the runs %.0f%% and %.0f%% of the machine's %d cores%n",
                         p.flops / p.seconds / cores / 1e9, s.flops / s.seconds / cores / 1e9, 100 * p.load,
                         100 * s.load, Runtime.getRuntime().availableProcessors());
+                stdout.printf(Locale.ROOT, "    inside tasks: training at %.2f and %.2f GFLOP/s per core (useful /"
+                        + " seconds_train); cores inside tasks %.0f%% and %.0f%% of the wall time%n",
+                        p.flops / p.train / 1e9, s.flops / s.train / 1e9,
+                        100 * p.inTasks / (p.seconds * cores), 100 * s.inTasks / (s.seconds * cores));
+                Files.writeString(shapes, "# inrun packed " + p.flops / p.train + "\n# inrun nopack "
+                        + s.flops / s.train + "\n" + Files.readString(shapes));
                 stdout.flush();
             }
         } finally {
@@ -105,7 +119,11 @@ public final class WarmSweeps {
         }
     }
 
-    private record Run(double seconds, double flops, double load) {
+    /**
+     * One timed run: wall seconds, useful flops, process CPU load, and over its runs rows the sums of
+     * seconds_train and seconds_total.
+     */
+    private record Run(double seconds, double flops, double load, double train, double inTasks) {
     }
 
     private static int localCores(String master) {
@@ -127,9 +145,13 @@ public final class WarmSweeps {
         return b.toString();
     }
 
-    /** One run of the whole plan into a new folder: wall seconds, useful flops, process CPU load; removes it. */
+    /**
+     * One run of the whole plan into a new folder: wall seconds, useful flops, process CPU load, the rows'
+     * training and task seconds; removes it. With {@code shapes}, writes there the useful flops and the
+     * training seconds per network shape, one line {@code n d m flops seconds_train} each.
+     */
     private static Run runOnce(SparkSession spark, String master, SweepPlan plan, Path out, boolean pack,
-                               PrintStream quiet) throws Exception {
+                               PrintStream quiet, Path shapes) throws Exception {
         deleteTree(out);
         ResultStore store = ResultStore.at(out.toString());
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -150,11 +172,21 @@ public final class WarmSweeps {
             }
         }
         store.registerViews(spark);
-        Row r = spark.sql("SELECT sum(4.0 * n * width * d * steps_run) FROM runs").first();
+        Row r = spark.sql("SELECT sum(4.0 * n * width * d * steps_run), sum(seconds_train), sum(seconds_total)"
+                + " FROM runs").first();
         double flops = ((Number) r.get(0)).doubleValue();
+        if (shapes != null) {
+            StringBuilder b = new StringBuilder("# n d m useful_flops seconds_train\n");
+            for (Row s : spark.sql("SELECT n, d, width, sum(4.0 * n * width * d * steps_run), sum(seconds_train)"
+                    + " FROM runs GROUP BY n, d, width ORDER BY 4 DESC").collectAsList()) {
+                b.append(s.getInt(0)).append(' ').append(s.getInt(1)).append(' ').append(s.getInt(2)).append(' ')
+                        .append(((Number) s.get(3)).doubleValue()).append(' ').append(s.getDouble(4)).append('\n');
+            }
+            Files.writeString(shapes, b.toString());
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         deleteTree(out);
-        return new Run(seconds, flops, (cpu1 - cpu0) / 1e9 / seconds / cores);
+        return new Run(seconds, flops, (cpu1 - cpu0) / 1e9 / seconds / cores, r.getDouble(1), r.getDouble(2));
     }
 
     private static long processCpuNanos(OperatingSystemMXBean os) {
