@@ -1,6 +1,8 @@
 package org.sweep.worker;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,6 +33,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class GdVectorKernel {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /** Long vectors of S's length, for the bit weights of {@link #pattern}. */
+    private static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, S.vectorShape());
+    /** Lane j holds 1 << j. */
+    private static final LongVector LANE_BITS = LongVector.fromArray(LS, laneBits(LS.length()), 0);
+    private static final LongVector LANE_BITS_ZERO = LongVector.zero(LS);
+
     /** Rows of Z per tile of the first product. */
     static final int MR = 4;
     /** Gradient rows (input coordinates k) per tile of the second product. */
@@ -154,13 +162,22 @@ final class GdVectorKernel {
         for (int c0 = 0; c0 < vecEnd; ) {
             final int width = c0 < fullEnd ? 3 * L : L;
             final int base = n * c0;
+            final int wd = c0 >>> 6;
+            final int sh = c0 & 63;
             for (int i = 0; i < n; i++) {
                 final int po = base + i * width;
-                final int bo = i * words;
-                for (int j = 0; j < width; j++) {
-                    final int r = c0 + j;
-                    // Branch-free, as Grams.pattern: the signs are close to random. The shift uses r mod 64.
-                    bits[bo + (r >>> 6)] |= (p[po + j] != 0.0 ? 1L : 0L) << r;
+                // The strip's bits of row i in a register, one vector of P at a time (the lanes' bit
+                // weights where P != 0, OR-reduced: exact in any order), then into the one or two words
+                // they fall in.
+                long v = 0L;
+                for (int q = 0; q < width; q += L) {
+                    VectorMask<Double> on = DoubleVector.fromArray(S, p, po + q).compare(VectorOperators.NE, 0.0);
+                    v |= LANE_BITS_ZERO.blend(LANE_BITS, on.cast(LS)).reduceLanes(VectorOperators.OR) << q;
+                }
+                final int bo = i * words + wd;
+                bits[bo] |= v << sh;
+                if (sh + width > 64) {
+                    bits[bo + 1] |= v >>> (64 - sh);
                 }
             }
             c0 += width;
@@ -172,6 +189,14 @@ final class GdVectorKernel {
                 bits[bo + (r >>> 6)] |= (ztail[i * tw + r - vecEnd] >= 0 ? 1L : 0L) << r;
             }
         }
+    }
+
+    private static long[] laneBits(int lanes) {
+        long[] b = new long[lanes];
+        for (int j = 0; j < lanes; j++) {
+            b[j] = 1L << j;
+        }
+        return b;
     }
 
     /** Gradient rows per tile for input dimension d: {@link #KR8} when d is a multiple of 8, else {@link #KR}. */
