@@ -79,10 +79,10 @@ public final class KernelMix {
                     break;
                 }
                 double rate = rate(pool, threads, s, seconds);
-                System.out.printf(Locale.ROOT, "    n=%d d=%d m=%d: %.1f%% of the flops, kernel %.1f GFLOP/s per core%s%n",
-                        s.n, s.d, s.m, 100 * s.flops / all, rate / 1e9, Double.isNaN(s.train) ? ""
-                                : String.format(Locale.ROOT, ", inside the run %.1f (%.2f of it)", s.flops / s.train / 1e9,
-                                        s.flops / s.train / rate));
+                String inRun = Double.isNaN(s.train) ? "" : String.format(Locale.ROOT,
+                        ", inside the run %.1f (%.2f of it)", s.flops / s.train / 1e9, s.flops / s.train / rate);
+                System.out.printf(Locale.ROOT, "    n=%d d=%d m=%d: %.1f%% of the flops, kernel %.1f GFLOP/s per core"
+                        + "%s%n", s.n, s.d, s.m, 100 * s.flops / all, rate / 1e9, inRun);
                 covered += s.flops;
                 time += s.flops / rate;
                 timed++;

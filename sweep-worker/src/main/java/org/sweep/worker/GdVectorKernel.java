@@ -186,6 +186,7 @@ final class GdVectorKernel {
         for (int i = 0; i < n && tw > 0; i++) {
             final int bo = i * words;
             for (int r = vecEnd; r < m; r++) {
+                // A long shift takes r mod 64: the bit of column r within its word.
                 bits[bo + (r >>> 6)] |= (ztail[i * tw + r - vecEnd] >= 0 ? 1L : 0L) << r;
             }
         }

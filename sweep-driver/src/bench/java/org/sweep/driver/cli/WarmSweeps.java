@@ -35,8 +35,9 @@ import org.sweep.driver.store.ResultStore;
  * median runs went: the tasks' training rate, sum(4 n m d steps_run) / sum(seconds_train) per core, and
  * the share of the cores' wall time spent inside tasks, sum(seconds_total) / (wall x cores); and it writes
  * {@code LABEL-shapes.tsv} into the work folder (per network shape n, d, m of the last packed run: its
- * useful flops and seconds_train; the two modes' training rates in comment lines), which {@code org.sweep.worker.KernelMix} times on the bare
- * kernel so that the training rate inside runs can be set against the kernel's at the sweep's own shapes.
+ * useful flops and seconds_train; the two modes' training rates in comment lines), which
+ * {@code org.sweep.worker.KernelMix} times on the bare kernel, so that the training rate inside runs can be
+ * set against the kernel's at the sweep's own shapes.
  *
  * <p>Usage (bin/bench-driver --packing puts the bench jar on the class path):
  * {@code WarmSweeps --work DIR [--master local[2]] [--cores C] [--rounds R] FILE...}
