@@ -82,9 +82,9 @@ public final class WarmSweeps {
             for (Path file : files) {
                 SweepPlan plan = SweepPlanner.plan(file, List.of(), Main.executorMemoryBytes(common));
                 String label = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-                Path shapes = work.resolve(label + "-shapes.tsv");
-                runOnce(spark, common.master, plan, work.resolve(label + "-warm-pack"), true, quiet, null);
-                runOnce(spark, common.master, plan, work.resolve(label + "-warm-nopack"), false, quiet, null);
+                runOnce(spark, common.master, plan, work.resolve(label + "-warm-pack"), true, quiet, false);
+                runOnce(spark, common.master, plan, work.resolve(label + "-warm-nopack"), false, quiet, false);
+                String shapes = "";
                 List<Run> packed = new ArrayList<>();
                 List<Run> single = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
@@ -92,9 +92,11 @@ public final class WarmSweeps {
                     for (int k = 0; k < 2; k++) {
                         boolean pack = packFirst == (k == 0);
                         Path out = work.resolve(label + "-" + r + (pack ? "-pack" : "-nopack"));
-                        Run run = runOnce(spark, common.master, plan, out, pack, quiet,
-                                pack && r == rounds - 1 ? shapes : null);
+                        Run run = runOnce(spark, common.master, plan, out, pack, quiet, pack && r == rounds - 1);
                         (pack ? packed : single).add(run);
+                        if (!run.shapes.isEmpty()) {
+                            shapes = run.shapes;
+                        }
                     }
                 }
                 Run p = median(packed);
@@ -111,8 +113,8 @@ public final class WarmSweeps {
                         + " seconds_train); cores inside tasks %.0f%% and %.0f%% of the wall time%n",
                         p.flops / p.train / 1e9, s.flops / s.train / 1e9,
                         100 * p.inTasks / (p.seconds * cores), 100 * s.inTasks / (s.seconds * cores));
-                Files.writeString(shapes, "# inrun packed " + p.flops / p.train + "\n# inrun nopack "
-                        + s.flops / s.train + "\n" + Files.readString(shapes));
+                Files.writeString(work.resolve(label + "-shapes.tsv"), "# inrun packed " + p.flops / p.train
+                        + "\n# inrun nopack " + s.flops / s.train + "\n" + shapes);
                 stdout.flush();
             }
         } finally {
@@ -121,10 +123,10 @@ public final class WarmSweeps {
     }
 
     /**
-     * One timed run: wall seconds, useful flops, process CPU load, and over its runs rows the sums of
-     * seconds_train and seconds_total.
+     * One timed run: wall seconds, useful flops, process CPU load, over its runs rows the sums of
+     * seconds_train and seconds_total, and its shape lines (empty unless asked for).
      */
-    private record Run(double seconds, double flops, double load, double train, double inTasks) {
+    private record Run(double seconds, double flops, double load, double train, double inTasks, String shapes) {
     }
 
     private static int localCores(String master) {
@@ -148,11 +150,11 @@ public final class WarmSweeps {
 
     /**
      * One run of the whole plan into a new folder: wall seconds, useful flops, process CPU load, the rows'
-     * training and task seconds; removes it. With {@code shapes}, writes there the useful flops and the
-     * training seconds per network shape, one line {@code n d m flops seconds_train} each.
+     * training and task seconds; removes it. With {@code withShapes}, also the useful flops and the training
+     * seconds per network shape, one line {@code n d m flops seconds_train} each.
      */
     private static Run runOnce(SparkSession spark, String master, SweepPlan plan, Path out, boolean pack,
-                               PrintStream quiet, Path shapes) throws Exception {
+                               PrintStream quiet, boolean withShapes) throws Exception {
         deleteTree(out);
         ResultStore store = ResultStore.at(out.toString());
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -176,18 +178,19 @@ public final class WarmSweeps {
         Row r = spark.sql("SELECT sum(4.0 * n * width * d * steps_run), sum(seconds_train), sum(seconds_total)"
                 + " FROM runs").first();
         double flops = ((Number) r.get(0)).doubleValue();
-        if (shapes != null) {
-            StringBuilder b = new StringBuilder("# n d m useful_flops seconds_train\n");
+        StringBuilder b = new StringBuilder();
+        if (withShapes) {
+            b.append("# n d m useful_flops seconds_train\n");
             for (Row s : spark.sql("SELECT n, d, width, sum(4.0 * n * width * d * steps_run), sum(seconds_train)"
                     + " FROM runs GROUP BY n, d, width ORDER BY 4 DESC").collectAsList()) {
                 b.append(s.getInt(0)).append(' ').append(s.getInt(1)).append(' ').append(s.getInt(2)).append(' ')
                         .append(((Number) s.get(3)).doubleValue()).append(' ').append(s.getDouble(4)).append('\n');
             }
-            Files.writeString(shapes, b.toString());
         }
         int cores = Runtime.getRuntime().availableProcessors();
         deleteTree(out);
-        return new Run(seconds, flops, (cpu1 - cpu0) / 1e9 / seconds / cores, r.getDouble(1), r.getDouble(2));
+        return new Run(seconds, flops, (cpu1 - cpu0) / 1e9 / seconds / cores, r.getDouble(1), r.getDouble(2),
+                b.toString());
     }
 
     private static long processCpuNanos(OperatingSystemMXBean os) {
